@@ -1,0 +1,102 @@
+/**
+ * The events of `events.jsonl` (design.md §4.1): one JSON object a line, each with `type` and `t` (UTC
+ * seconds), in time order. Numbers are rounded to fixed resolutions at this edge only — far below any
+ * measurement error — so outputs are compact and byte-identical across runs and platforms.
+ */
+
+export interface TruthLaunchEvent {
+  type: 'truth';
+  t: number;
+  event: 'launch';
+  threatId: string;
+  threatType: string;
+  lat: number;
+  lon: number;
+  alt: number;
+  azimuthDeg: number;
+  elevationDeg: number;
+}
+export interface TruthPositionEvent {
+  type: 'truth';
+  t: number;
+  event: 'position';
+  threatId: string;
+  threatType: string;
+  lat: number;
+  lon: number;
+  alt: number;
+  speed: number;
+}
+export interface TruthImpactEvent {
+  type: 'truth';
+  t: number;
+  event: 'impact';
+  threatId: string;
+  threatType: string;
+  lat: number;
+  lon: number;
+  alt: number;
+  speed: number;
+  timeOfFlight: number;
+}
+export type TruthEvent = TruthLaunchEvent | TruthPositionEvent | TruthImpactEvent;
+
+export interface PlotEvent {
+  type: 'plot';
+  t: number;
+  sensor: string;
+  /** slant range, m */
+  range: number;
+  /** azimuth, degrees clockwise from true north */
+  az: number;
+  /** elevation, degrees */
+  el: number;
+  /** range rate, m/s, positive away (when measured) */
+  rangeRate?: number;
+  /** simulation only: the truth object behind the plot */
+  truthId?: string;
+}
+
+export type SimEvent = TruthEvent | PlotEvent | { type: string; t: number; [k: string]: unknown };
+
+const RESOLUTION: Record<string, number> = {
+  t: 1e-4,
+  lat: 1e-7,
+  lon: 1e-7,
+  alt: 1e-2,
+  range: 1e-2,
+  az: 1e-4,
+  el: 1e-4,
+  rangeRate: 1e-2,
+  speed: 1e-2,
+  timeOfFlight: 1e-3,
+  azimuthDeg: 1e-4,
+  elevationDeg: 1e-4,
+};
+
+function round(v: number, res: number): number {
+  const r = Math.round(v / res) * res;
+  // Cut the float noise of the multiplication (0.30000000000000004) by printing to the resolution's digits.
+  const digits = Math.max(0, -Math.floor(Math.log10(res) + 1e-9));
+  return Number(r.toFixed(digits));
+}
+
+/** One event as a JSONL line (with the trailing newline), numbers rounded to their field's resolution. */
+export function formatEvent(ev: SimEvent): string {
+  return (
+    JSON.stringify(ev, (key, value) => {
+      if (typeof value === 'number') {
+        const res = RESOLUTION[key];
+        if (res !== undefined) return round(value, res);
+        if (!Number.isInteger(value)) return round(value, 1e-6);
+      }
+      return value;
+    }) + '\n'
+  );
+}
+
+/** Sort key that keeps events in time order and, at equal times, in a stable order by type. */
+const TYPE_ORDER: Record<string, number> = { truth: 0, plot: 1, track: 2, prediction: 3, alert: 4, engagement: 5, incident: 6 };
+export function compareEvents(a: SimEvent, b: SimEvent): number {
+  return a.t - b.t || (TYPE_ORDER[a.type] ?? 9) - (TYPE_ORDER[b.type] ?? 9);
+}
