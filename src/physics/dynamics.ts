@@ -21,7 +21,7 @@
  * Wind is constant in ECEF (a fixed east/north vector at the launch site; the local frame turns by only 0.2°
  * over 20 km). Thrust acts along the velocity (the rocket flies nose-first); on the rail, along the rail.
  */
-import { WGS84_A, WGS84_B, WGS84_E2, WGS84_EP2, WGS84_GM, WGS84_OMEGA } from '../geo/wgs84.js';
+import { WGS84_A, WGS84_B, WGS84_GM, WGS84_OMEGA } from '../geo/wgs84.js';
 import { isaDensityAndSound } from './atmosphere.js';
 import { dragCoefficient, type DragTable } from './drag.js';
 
@@ -90,31 +90,7 @@ export function radialHeight(x: number, y: number, z: number): number {
   return r - R;
 }
 
-/**
- * Exact height above the WGS-84 ellipsoid (Bowring, two iterations: sub-micrometre for any height a threat
- * reaches), allocation-free. If `normal` is given, the unit ellipsoid normal (ECEF) is written into it.
- */
-export function geodeticHeight(x: number, y: number, z: number, normal?: Float64Array): number {
-  const p = Math.sqrt(x * x + y * y);
-  let beta = Math.atan2(z * WGS84_A, p * WGS84_B);
-  let phi = 0;
-  for (let i = 0; i < 2; i++) {
-    const sb = Math.sin(beta);
-    const cb = Math.cos(beta);
-    phi = Math.atan2(z + WGS84_EP2 * WGS84_B * sb * sb * sb, p - WGS84_E2 * WGS84_A * cb * cb * cb);
-    beta = Math.atan2(WGS84_B * Math.sin(phi), WGS84_A * Math.cos(phi));
-  }
-  const sp = Math.sin(phi);
-  const cp = Math.cos(phi);
-  const n = WGS84_A / Math.sqrt(1 - WGS84_E2 * sp * sp);
-  if (normal) {
-    const inv = p > 0 ? 1 / p : 0;
-    normal[0] = p > 0 ? cp * x * inv : 0;
-    normal[1] = p > 0 ? cp * y * inv : 0;
-    normal[2] = sp;
-  }
-  return p * cp + z * sp - (WGS84_A * WGS84_A) / n;
-}
+export { geodeticHeight } from '../geo/wgs84.js';
 
 /** Fresh parameters with the gravity model set and everything else neutral (no drag area, no motor). */
 export function makeRhsParams(gravity: GravityModel, dragTable: DragTable): RhsParams {
