@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { EnuFrame } from '../../src/geo/wgs84.js';
+import { threatSpec } from '../../src/physics/catalogue.js';
+import { fly, stateAt } from '../../src/physics/trajectory.js';
+import { enuToPolar } from '../../src/sense/polar.js';
+import { BallisticEkf, ballisticJacobian, ballisticRhs, measure, measurementJacobian } from '../../src/track/ballistic-ekf.js';
+
+const SITE = { lat: 33.3, lon: 44.395, alt: 34 };
+const frame = new EnuFrame(SITE);
+
+/** max |A − FD| / max(|FD| scale) per column, relative to the column's largest entry (plus a floor). */
+function fdCheck(f: (x: Float64Array, out: Float64Array) => void, x0: Float64Array, nOut: number, J: Float64Array, steps: number[]): number {
+  let worst = 0;
+  const a = new Float64Array(nOut);
+  const b = new Float64Array(nOut);
+  for (let j = 0; j < x0.length; j++) {
+    const xp = Float64Array.from(x0);
+    const xm = Float64Array.from(x0);
+    xp[j] = xp[j]! + steps[j]!;
+    xm[j] = xm[j]! - steps[j]!;
+    f(xp, a);
+    f(xm, b);
+    let colMax = 0;
+    const fd = new Float64Array(nOut);
+    for (let i = 0; i < nOut; i++) {
+      fd[i] = (a[i]! - b[i]!) / (2 * steps[j]!);
+      colMax = Math.max(colMax, Math.abs(fd[i]!), Math.abs(J[i * x0.length + j]!));
+    }
+    for (let i = 0; i < nOut; i++) {
+      const err = Math.abs(fd[i]! - J[i * x0.length + j]!) / (colMax + 1e-300);
+      if (colMax > 0) worst = Math.max(worst, err);
+    }
+  }
+  return worst;
+}
+
+describe('ballistic EKF models', () => {
+  // states away from the Cd table knots (FD across a knot would see two slopes)
+  const states = [
+    [1200, -800, 1500, 150, 80, -60, 1e-3], // M ≈ 0.54
+    [-3000, 2500, 900, 250, 60, 20, 9e-4], // M ≈ 0.76
+    [5000, 4000, 4000, 420, -200, 150, 3.5e-4], // M ≈ 1.5 (supersonic)
+    [20000, -15000, 12000, 600, 100, -300, 5e-4], // stratosphere
+  ].map((s) => Float64Array.from(s));
+  const steps = [0.5, 0.5, 0.5, 1e-3, 1e-3, 1e-3, 1e-7];
+
+  it('ballisticJacobian matches central finite differences of ballisticRhs', () => {
+    const F = new Float64Array(49);
+    for (const x of states) {
+      ballisticJacobian(x, frame, F);
+      const err = fdCheck((s, o) => ballisticRhs(s, frame, o), x, 7, F, steps);
+      expect(err).toBeLessThan(1e-5);
+    }
+  });
+
+  it('measurementJacobian matches central finite differences of measure', () => {
+    const radar = { frame: new EnuFrame(frame.enuToGeodetic(2500, -3000, 5)) };
+    const H = new Float64Array(28);
+    for (const x of states) {
+      measurementJacobian(x, frame, radar, 4, H);
+      const err = fdCheck((s, o) => measure(s, frame, radar, o), x, 4, H, steps);
+      expect(err).toBeLessThan(1e-5);
+    }
+  });
+
+  it('measure agrees with an independent ECEF → radar ENU → polar conversion', () => {
+    const radar = { frame: new EnuFrame(frame.enuToGeodetic(2500, -3000, 5)) };
+    const x = states[2]!;
+    const z = new Float64Array(4);
+    measure(x, frame, radar, z);
+    const pe = frame.enuToEcef(x[0]!, x[1]!, x[2]!);
+    const d = radar.frame.ecefToEnu(pe[0]!, pe[1]!, pe[2]!);
+    const ve = frame.vecEnuToEcef(x[3]!, x[4]!, x[5]!);
+    const w = radar.frame.vecEcefToEnu(ve[0]!, ve[1]!, ve[2]!);
+    const pol = enuToPolar(d[0]!, d[1]!, d[2]!);
+    expect(z[0]).toBeCloseTo(pol.r, 6);
+    expect(z[1]).toBeCloseTo(pol.az, 12);
+    expect(z[2]).toBeCloseTo(pol.el, 12);
+    expect(z[3]).toBeCloseTo((d[0]! * w[0]! + d[1]! * w[1]! + d[2]! * w[2]!) / pol.r, 9);
+  });
+});
+
+describe('ballistic EKF update: hand-worked linear case', () => {
+  it('matches the closed-form scalar gains (radar at the frame origin, target due north, azimuth wrap)', () => {
+    // Target due north at 3 km on the horizon, radar at the frame origin (same frame: d = pos exactly).
+    // With a diagonal prior, H = [[0,1,0…] (range), [1/r,0,0…] (az), [0,0,1/r…] (el)] decouples the axes:
+    //   north: K = σp²/(σp² + σr²);  east: K = (σp²/r)/(σp²/r² + σaz²) applied to the az innovation.
+    const r = 3000;
+    const sp2 = 400; // 20 m prior σ
+    const sr = 10;
+    const sa = 0.002;
+    const ekf = new BallisticEkf({ frame });
+    const P0 = new Float64Array(49);
+    for (let i = 0; i < 3; i++) P0[i * 7 + i] = sp2;
+    for (let i = 3; i < 6; i++) P0[i * 7 + i] = 100;
+    P0[48] = 1e-8;
+    ekf.init([0, r, 0, 100, 0, 50, 0], P0, 0);
+    const zr = r + 12;
+    const dAz = -0.001; // measured just west of north: az = 2π − 0.001 → innovation −0.001 after wrapping
+    const { nis, dof } = ekf.update({ range: zr, az: 2 * Math.PI + dAz, el: 0 }, { frame }, { range: sr, az: sa, el: sa });
+    const kN = sp2 / (sp2 + sr * sr);
+    const kE = sp2 / r / (sp2 / (r * r) + sa * sa);
+    expect(dof).toBe(3);
+    expect(ekf.x[1]).toBeCloseTo(r + kN * 12, 9);
+    expect(ekf.x[0]).toBeCloseTo(kE * dAz, 9);
+    expect(ekf.x[2]).toBeCloseTo(0, 9);
+    expect(ekf.P[7 + 1]).toBeCloseTo((sp2 * sr * sr) / (sp2 + sr * sr), 6);
+    expect(ekf.P[0]).toBeCloseTo(sp2 * (1 - kE / r), 6);
+    expect(ekf.x[3]).toBe(100); // velocity uncorrelated with position: untouched
+    const sRange = sp2 + sr * sr;
+    const sAz = sp2 / (r * r) + sa * sa;
+    expect(nis).toBeCloseTo((12 * 12) / sRange + (dAz * dAz) / sAz, 9);
+  });
+});
+
+/** Wilson–Hilferty χ² quantile. */
+function chi2Quantile(k: number, z: number): number {
+  const c = 2 / (9 * k);
+  return k * Math.pow(1 - c + z * Math.sqrt(c), 3);
+}
+
+interface McResult {
+  inBand: number;
+  steps: number;
+  meanNees: number;
+  posErr10: number;
+  /** 3-D RMS error of one raw polar measurement at 10 s: √(σr² + 2(σ_angle·r)²) */
+  measErr10: number;
+}
+
+function monteCarlo(type: 'mortar-120' | 'rocket-122', elevation: number, tStart: number | 'burnout', duration: number, runs: number): McResult {
+  const spec = threatSpec(type);
+  const launchEnu = [-3500, -3000, 0];
+  const lg = frame.enuToGeodetic(launchEnu[0]!, launchEnu[1]!, launchEnu[2]!);
+  const traj = fly(spec, { lat: lg.lat, lon: lg.lon, alt: lg.alt }, 90, elevation, { terrainAlt: lg.alt });
+  const t0 = tStart === 'burnout' ? traj.burnout!.t : tStart;
+  const mass = spec.burnoutMassKg ?? spec.massKg;
+  const kappa = (spec.formFactor * Math.PI * spec.calibreM * spec.calibreM) / 4 / mass;
+  const radar = { frame: new EnuFrame(frame.enuToGeodetic(0, 0, 5)) };
+  const sig = { range: 10, az: 0.002, el: 0.002, rangeRate: 1 };
+  const s6 = new Float64Array(6);
+  const truthAt = (t: number): Float64Array => {
+    if (!stateAt(traj, t, s6)) throw new Error('outside flight');
+    const p = frame.ecefToEnu(s6[0]!, s6[1]!, s6[2]!);
+    const v = frame.vecEcefToEnu(s6[3]!, s6[4]!, s6[5]!);
+    return Float64Array.of(p[0]!, p[1]!, p[2]!, v[0]!, v[1]!, v[2]!, kappa);
+  };
+  const nSteps = Math.min(duration, Math.floor(traj.impact.t - t0 - 1));
+  const neesSum = new Float64Array(nSteps + 1);
+  let posErr10 = 0;
+  let measErr10 = 0;
+  const rng = new Rng(20240101, `ekf-mc:${type}`);
+  const sd0 = [20, 20, 20, 10, 10, 10, 1e-4];
+  for (let run = 0; run < runs; run++) {
+    const ekf = new BallisticEkf({ frame, q: 1e-6, qKappa: 1e-16 });
+    const truth0 = truthAt(t0);
+    const P0 = new Float64Array(49);
+    const x0 = new Float64Array(7);
+    for (let i = 0; i < 7; i++) {
+      P0[i * 7 + i] = sd0[i]! * sd0[i]!;
+      x0[i] = truth0[i]! + sd0[i]! * rng.normal();
+    }
+    ekf.init(x0, P0, t0);
+    neesSum[0] = neesSum[0]! + ekf.nees(truth0);
+    for (let k = 1; k <= nSteps; k++) {
+      const t = t0 + k;
+      ekf.predict(t);
+      const tr = truthAt(t);
+      const pe = frame.enuToEcef(tr[0]!, tr[1]!, tr[2]!);
+      const d = radar.frame.ecefToEnu(pe[0]!, pe[1]!, pe[2]!);
+      const ve = frame.vecEnuToEcef(tr[3]!, tr[4]!, tr[5]!);
+      const w = radar.frame.vecEcefToEnu(ve[0]!, ve[1]!, ve[2]!);
+      const pol = enuToPolar(d[0]!, d[1]!, d[2]!);
+      const rr = (d[0]! * w[0]! + d[1]! * w[1]! + d[2]! * w[2]!) / pol.r;
+      const z = {
+        range: pol.r + sig.range * rng.normal(),
+        az: (pol.az + sig.az * rng.normal() + 2 * Math.PI) % (2 * Math.PI),
+        el: pol.el + sig.el * rng.normal(),
+        rangeRate: rr + sig.rangeRate * rng.normal(),
+      };
+      ekf.update(z, radar, sig);
+      neesSum[k] = neesSum[k]! + ekf.nees(tr);
+      if (k === 10) measErr10 = Math.sqrt(sig.range ** 2 + 2 * (sig.az * pol.r) ** 2);
+      if (k === 10) posErr10 += Math.hypot(ekf.x[0]! - tr[0]!, ekf.x[1]! - tr[1]!, ekf.x[2]! - tr[2]!) ** 2;
+    }
+  }
+  const lo = chi2Quantile(7 * runs, -1.959964) / runs;
+  const hi = chi2Quantile(7 * runs, 1.959964) / runs;
+  let inBand = 0;
+  let total = 0;
+  for (let k = 0; k <= nSteps; k++) {
+    const m = neesSum[k]! / runs;
+    if (m >= lo && m <= hi) inBand++;
+    total += m;
+  }
+  return { inBand: inBand / (nSteps + 1), steps: nSteps + 1, meanNees: total / (nSteps + 1), posErr10: Math.sqrt(posErr10 / runs), measErr10 };
+}
+
+describe('ballistic EKF consistency (50 Monte Carlo runs against fly() truth)', () => {
+  it.each([
+    ['mortar-120', 45, 3, 30],
+    ['rocket-122', 30, 'burnout', 20],
+  ] as const)('%s at %i°: average NEES in the 95%% χ² band on ≥ 90%% of steps', (type, el, tStart, dur) => {
+    const res = monteCarlo(type, el, tStart, dur, 50);
+    console.log(`${type}: in band ${(100 * res.inBand).toFixed(1)}% of ${res.steps} steps, mean NEES ${res.meanNees.toFixed(2)}, RMS position error at 10 s ${res.posErr10.toFixed(2)} m vs raw ${res.measErr10.toFixed(2)} m`);
+    expect(res.inBand).toBeGreaterThanOrEqual(0.9);
+    expect(res.posErr10).toBeLessThan(0.5 * res.measErr10);
+  });
+});
