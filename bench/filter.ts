@@ -1,4 +1,4 @@
-/** Ballistic EKF cost on one core: µs per 1 s predict (10 RK4 substeps with the covariance) and per update. */
+/** Ballistic EKF cost on one core: µs per 1 s predict (RK4 substeps with the covariance) and per update. */
 import { EnuFrame } from '../src/geo/wgs84.js';
 import { BallisticEkf, NX } from '../src/track/ballistic-ekf.js';
 
@@ -28,7 +28,7 @@ export async function bench(): Promise<void> {
   run(2000, true);
   const pred = run(20000, false);
   const upd = run(50000, true);
-  console.log(`ballistic EKF predict over 1 s (RK4 ≤ 0.1 s substeps, state + Φ): ${pred.toFixed(2)} µs`);
+  console.log(`ballistic EKF predict over 1 s (RK4 ≤ 0.25 s substeps, Φ by series): ${pred.toFixed(2)} µs`);
   console.log(`ballistic EKF update (range, az, el, range rate; Joseph form):    ${upd.toFixed(2)} µs`);
   console.log(`→ one predict+update per plot: ≈ ${Math.round(1e6 / (pred + upd)).toLocaleString('en')} plots/s per core`);
 }
