@@ -39,11 +39,41 @@ export const DRAG_TABLES: Record<string, DragTable> = { G7 };
  * tables are short (≈20 points), so five comparisons and no allocation.
  */
 export function dragCoefficient(table: DragTable, mach: number): number {
-  const m = table.mach;
   const c = table.cd;
+  const lo = tableSegment(table.mach, mach);
+  if (lo < 0) return c[0]!;
+  if (lo >= c.length - 1) return c[c.length - 1]!;
+  const m = table.mach;
+  const w = (mach - m[lo]!) / (m[lo + 1]! - m[lo]!);
+  return c[lo]! + w * (c[lo + 1]! - c[lo]!);
+}
+
+/**
+ * Cd and its table slope dCd/dM (piecewise linear; 0 outside the table, where Cd is clamped) into
+ * out[0..1]: what a filter's Jacobian needs.
+ */
+export function dragCoefficientAndSlope(table: DragTable, mach: number, out: Float64Array): void {
+  const c = table.cd;
+  const lo = tableSegment(table.mach, mach);
+  if (lo < 0 || lo >= c.length - 1) {
+    out[0] = lo < 0 ? c[0]! : c[c.length - 1]!;
+    out[1] = 0;
+    return;
+  }
+  const m = table.mach;
+  const slope = (c[lo + 1]! - c[lo]!) / (m[lo + 1]! - m[lo]!);
+  out[0] = c[lo]! + (mach - m[lo]!) * slope;
+  out[1] = slope;
+}
+
+/**
+ * Index lo of the table segment [m[lo], m[lo+1]) holding mach by binary search; −1 below the table (and for
+ * NaN), n−1 at or beyond its last entry.
+ */
+function tableSegment(m: Float64Array, mach: number): number {
   const n = m.length;
-  if (!(mach > m[0]!)) return c[0]!; // also catches NaN
-  if (mach >= m[n - 1]!) return c[n - 1]!;
+  if (!(mach > m[0]!)) return -1;
+  if (mach >= m[n - 1]!) return n - 1;
   let lo = 0;
   let hi = n - 1;
   while (hi - lo > 1) {
@@ -51,7 +81,5 @@ export function dragCoefficient(table: DragTable, mach: number): number {
     if (m[mid]! <= mach) lo = mid;
     else hi = mid;
   }
-  const m0 = m[lo]!;
-  const w = (mach - m0) / (m[hi]! - m0);
-  return c[lo]! + w * (c[hi]! - c[lo]!);
+  return lo;
 }

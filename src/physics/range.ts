@@ -5,6 +5,7 @@
  */
 import { type ThreatSpec } from './catalogue.js';
 import { fly, type FlyOptions, type LaunchPoint } from './trajectory.js';
+import { goldenSectionMax } from '../core/golden.js';
 
 /** Launch point used when none matters (range tables): the Green Zone origin. */
 export const DEFAULT_LAUNCH: LaunchPoint = { lat: 33.3, lon: 44.395, alt: 34 };
@@ -27,29 +28,8 @@ export function maxRange(
   spec: ThreatSpec, opts: FlyOptions, launch: LaunchPoint = DEFAULT_LAUNCH, azimuthDeg = 0,
   lo = spec.elevationDeg.min, hi = spec.elevationDeg.max, tolDeg = 0.01,
 ): MaxRange {
-  const r = (Math.sqrt(5) - 1) / 2;
   const R = (e: number): number => rangeAt(spec, e, opts, launch, azimuthDeg);
-  let a = lo;
-  let b = hi;
-  let c = b - r * (b - a);
-  let d = a + r * (b - a);
-  let rc = R(c);
-  let rd = R(d);
-  while (b - a > tolDeg) {
-    if (rc > rd) {
-      b = d;
-      d = c;
-      rd = rc;
-      c = b - r * (b - a);
-      rc = R(c);
-    } else {
-      a = c;
-      c = d;
-      rc = rd;
-      d = a + r * (b - a);
-      rd = R(d);
-    }
-  }
+  const { c, fc: rc, d, fd: rd } = goldenSectionMax(R, lo, hi, (a, b) => b - a <= tolDeg);
   // The optimum may sit on a limit (mortars: below 45°): compare with the ends.
   let best: MaxRange = rc > rd ? { elevationDeg: c, rangeM: rc } : { elevationDeg: d, rangeM: rd };
   for (const e of [lo, hi]) {

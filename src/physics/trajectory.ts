@@ -13,6 +13,7 @@ import { inverse } from '../geo/geodesic.js';
 import { isRocket, type ThreatSpec } from './catalogue.js';
 import { derivatives, geodeticHeight, makeRhsParams, type GravityModel, type RhsParams } from './dynamics.js';
 import { dopri5Step, hermiteStep, makeStepWork, rk4Step, type StepWork } from './integrators.js';
+import { goldenSectionMax } from '../core/golden.js';
 
 export interface LaunchPoint {
   /** degrees */
@@ -374,28 +375,7 @@ function refineApogee(y0: Float64Array, f0: Float64Array, y1: Float64Array, f1: 
     hermiteStep(y0, f0, y1, f1, h, s, tmp);
     return geodeticHeight(tmp[0]!, tmp[1]!, tmp[2]!);
   };
-  const r = (Math.sqrt(5) - 1) / 2;
-  let a = 0;
-  let b = 1;
-  let c = b - r * (b - a);
-  let d = a + r * (b - a);
-  let hc = height(c);
-  let hd = height(d);
-  for (let i = 0; i < 40; i++) {
-    if (hc > hd) {
-      b = d;
-      d = c;
-      hd = hc;
-      c = b - r * (b - a);
-      hc = height(c);
-    } else {
-      a = c;
-      c = d;
-      hc = hd;
-      d = a + r * (b - a);
-      hd = height(d);
-    }
-  }
+  const { a, b } = goldenSectionMax(height, 0, 1, (_a, _b, i) => i >= 40);
   const s = (a + b) / 2;
   return { s, h: height(s) };
 }

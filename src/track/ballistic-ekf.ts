@@ -20,7 +20,7 @@
 import { cholesky, choleskySolve, mahalanobis2, matMul, matMulT, symmetrize } from '../core/linalg.js';
 import { WGS84_A, WGS84_GM, WGS84_OMEGA, geodeticHeight, type EnuFrame } from '../geo/wgs84.js';
 import { ISA_EARTH_RADIUS, ISA_G0, ISA_GAMMA, ISA_LAPSE, ISA_R, ISA_TROPOPAUSE, geopotentialHeight, isaDensityAndSound } from '../physics/atmosphere.js';
-import { G7 } from '../physics/drag.js';
+import { G7, dragCoefficientAndSlope } from '../physics/drag.js';
 import { WGS84_J2 } from '../physics/dynamics.js';
 
 export const NX = 7;
@@ -73,33 +73,6 @@ function atmosphere(h: number, out: Float64Array): void {
     out[2] = -STRAT_SCALE * rho * dHdh;
     out[3] = 0;
   }
-}
-
-/** G7 Cd and its table slope dCd/dM (piecewise linear, 0 outside the table) into out[0..1]. */
-function cdAndSlope(mach: number, out: Float64Array): void {
-  const m = G7.mach;
-  const c = G7.cd;
-  const n = m.length;
-  if (!(mach > m[0]!)) {
-    out[0] = c[0]!;
-    out[1] = 0;
-    return;
-  }
-  if (mach >= m[n - 1]!) {
-    out[0] = c[n - 1]!;
-    out[1] = 0;
-    return;
-  }
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (m[mid]! <= mach) lo = mid;
-    else hi = mid;
-  }
-  const slope = (c[hi]! - c[lo]!) / (m[hi]! - m[lo]!);
-  out[0] = c[lo]! + (mach - m[lo]!) * slope;
-  out[1] = slope;
 }
 
 // Module scratch (single-threaded, allocation-free evaluation).
@@ -160,7 +133,7 @@ function accelEcef(x: Float64Array, frame: EnuFrame, jac: boolean): void {
   const rho = ATM[0]!;
   const a = ATM[1]!;
   const mach = s / a;
-  cdAndSlope(mach, CD);
+  dragCoefficientAndSlope(G7, mach, CD);
   const cd = CD[0]!;
   const k = 0.5 * rho * cd * kappa; // a_d = −k·s·v
   AE[0] -= k * s * vx;
