@@ -3,6 +3,7 @@
  * Framing only — splitting a datagram into blocks (with resynchronisation after a bad LEN) and packing encoded
  * records into blocks under a size limit. The records themselves belong to the category modules.
  */
+import { readFspec } from './fspec.js';
 import { countReject, type RejectCounter, type RejectReason } from './rejects.js';
 
 /** Outcome of decoding the records of one block, written by the category's record decoder. */
@@ -28,6 +29,47 @@ export function breakBlock(st: BlockParse, r: number, reason: RejectReason, mess
   st.goodEnd = r;
   st.reason = reason;
   st.message = message;
+}
+
+/** Length of the item `frn` at p: > 0, −1 when it runs past `end`, −2 when the category does not know it. */
+export type ItemLength = (buf: Uint8Array, p: number, end: number, frn: number) => number;
+/** Called for every item present in a record, in UAP order, with its offset and length. */
+export type ItemVisitor = (frn: number, p: number, len: number) => void;
+
+const fsOctets = new Uint8Array(8);
+
+/**
+ * Walks the record starting at r: reads its FSPEC, then calls `visit` for every item present. Returns the
+ * offset just past the record, or −1 after marking the block broken (FSPEC past the end, an item of unknown
+ * length — `unknownItem` completes that message —, an item past the end). Shared by every category decoder;
+ * what an item means stays in the category module.
+ */
+export function walkRecord(buf: Uint8Array, r: number, end: number, st: BlockParse, itemLength: ItemLength, unknownItem: string, visit: ItemVisitor): number {
+  const nfs = readFspec(buf, r, end, fsOctets);
+  if (nfs < 0) {
+    breakBlock(st, r, 'fspec-overrun', `record at ${r}: FSPEC runs past the block end (${end})`);
+    return -1;
+  }
+  let p = r + nfs;
+  for (let i = 0; i < nfs; i++) {
+    const oct = i < fsOctets.length ? fsOctets[i]! : 0xff;
+    for (let k = 0; k < 7; k++) {
+      if ((oct & (0x80 >> k)) === 0) continue;
+      const frn = i * 7 + k + 1;
+      const len = itemLength(buf, p, end, frn);
+      if (len === -2) {
+        breakBlock(st, r, 'unsupported-item', `record at ${r}: FRN ${frn} ${unknownItem}`);
+        return -1;
+      }
+      if (len < 0 || p + len > end) {
+        breakBlock(st, r, 'truncated', `record at ${r}: FRN ${frn} runs past the block end (${end})`);
+        return -1;
+      }
+      visit(frn, p, len);
+      p += len;
+    }
+  }
+  return p;
 }
 
 let strictScratch = new Uint8Array(0);

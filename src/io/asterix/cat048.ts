@@ -9,8 +9,8 @@
 import { EnuFrame } from '../../geo/wgs84.js';
 import type { Plot } from '../../sense/plot.js';
 import { elevationFromHeight, heightFromPolar } from '../../sense/polar.js';
-import { breakBlock, packBlocks, walkDatagram, type BlockParse } from './block.js';
-import { buildFspec, readFspec } from './fspec.js';
+import { packBlocks, walkDatagram, walkRecord, type BlockParse } from './block.js';
+import { buildFspec } from './fspec.js';
 import { countReject, type RejectCounter } from './rejects.js';
 import { resolveTimeOfDay, todCode128 } from './time.js';
 
@@ -205,7 +205,6 @@ function itemLength(buf: Uint8Array, p: number, end: number, frn: number): numbe
   }
 }
 
-const fsOctets = new Uint8Array(8);
 
 /**
  * Decodes every CAT048 record of a UDP datagram (one or more data blocks; other categories are skipped and
@@ -218,71 +217,71 @@ export function decodeDatagram(buf: Uint8Array, ctx: Cat048Context, out: Plot[],
   return out.length - before;
 }
 
+/** The items of one CAT048 record that a plot needs (raw field values), reset for every record. */
+interface Record048 {
+  /** bit per item read: 1 010, 2 140, 4 040, 8 110, 16 CAL */
+  have: number;
+  sac: number;
+  sic: number;
+  tod: number;
+  rho: number;
+  theta: number;
+  h: number;
+  cal: number;
+}
+
 function decodeRecords(buf: Uint8Array, view: DataView, start: number, end: number, st: BlockParse, ctx: Cat048Context, out: Plot[], rejects: RejectCounter): void {
+  const rec: Record048 = { have: 0, sac: 0, sic: 0, tod: 0, rho: 0, theta: 0, h: 0, cal: 0 };
+  const visit = (frn: number, p: number): void => {
+    switch (frn) {
+      case FRN_010:
+        rec.sac = buf[p]!;
+        rec.sic = buf[p + 1]!;
+        rec.have |= 1;
+        break;
+      case FRN_140:
+        rec.tod = (view.getUint16(p) * 256 + buf[p + 2]!) / 128;
+        rec.have |= 2;
+        break;
+      case FRN_040:
+        rec.rho = view.getUint16(p);
+        rec.theta = view.getUint16(p + 2);
+        rec.have |= 4;
+        break;
+      case FRN_110: {
+        let h = view.getUint16(p) & 0x3fff;
+        if (h & 0x2000) h -= 0x4000;
+        rec.h = h;
+        rec.have |= 8;
+        break;
+      }
+      case FRN_120:
+        if (buf[p]! & 0x80) {
+          const w = view.getUint16(p + 1);
+          // D = 1 marks the speed doubtful: keep the plot, drop the speed
+          if ((w & 0x8000) === 0) {
+            let cal = w & 0x3ff;
+            if (cal & 0x200) cal -= 0x400;
+            rec.cal = cal;
+            rec.have |= 16;
+          }
+        }
+        break;
+    }
+  };
   let r = start;
   while (r < end) {
-    const nfs = readFspec(buf, r, end, fsOctets);
-    if (nfs < 0) return breakBlock(st, r, 'fspec-overrun', `record at ${r}: FSPEC runs past the block end (${end})`);
-    let p = r + nfs;
-    let have = 0; // bit per item we read: 1 010, 2 140, 4 040, 8 110, 16 CAL
-    let sac = 0;
-    let sic = 0;
-    let tod = 0;
-    let rho = 0;
-    let theta = 0;
-    let h = 0;
-    let cal = 0;
-    for (let i = 0; i < nfs; i++) {
-      const oct = i < fsOctets.length ? fsOctets[i]! : 0xff;
-      for (let k = 0; k < 7; k++) {
-        if ((oct & (0x80 >> k)) === 0) continue;
-        const frn = i * 7 + k + 1;
-        const len = itemLength(buf, p, end, frn);
-        if (len === -2) return breakBlock(st, r, 'unsupported-item', `record at ${r}: FRN ${frn} of unknown length`);
-        if (len < 0 || p + len > end) return breakBlock(st, r, 'truncated', `record at ${r}: FRN ${frn} runs past the block end (${end})`);
-        switch (frn) {
-          case FRN_010:
-            sac = buf[p]!;
-            sic = buf[p + 1]!;
-            have |= 1;
-            break;
-          case FRN_140:
-            tod = (view.getUint16(p) * 256 + buf[p + 2]!) / 128;
-            have |= 2;
-            break;
-          case FRN_040:
-            rho = view.getUint16(p);
-            theta = view.getUint16(p + 2);
-            have |= 4;
-            break;
-          case FRN_110:
-            h = view.getUint16(p) & 0x3fff;
-            if (h & 0x2000) h -= 0x4000;
-            have |= 8;
-            break;
-          case FRN_120:
-            if (buf[p]! & 0x80) {
-              const w = view.getUint16(p + 1);
-              // D = 1 marks the speed doubtful: keep the plot, drop the speed
-              if ((w & 0x8000) === 0) {
-                cal = w & 0x3ff;
-                if (cal & 0x200) cal -= 0x400;
-                have |= 16;
-              }
-            }
-            break;
-        }
-        p += len;
-      }
-    }
-    acceptRecord(r, have, sac, sic, tod, rho, theta, h, cal, ctx, out, rejects);
-    r = p;
+    rec.have = rec.sac = rec.sic = rec.tod = rec.rho = rec.theta = rec.h = rec.cal = 0;
+    const next = walkRecord(buf, r, end, st, itemLength, 'of unknown length', visit);
+    if (next < 0) return;
+    acceptRecord(r, rec, ctx, out, rejects);
+    r = next;
     st.goodEnd = r;
   }
 }
 
-
-function acceptRecord(r: number, have: number, sac: number, sic: number, tod: number, rho: number, theta: number, h: number, cal: number, ctx: Cat048Context, out: Plot[], rejects: RejectCounter): void {
+function acceptRecord(r: number, rec: Record048, ctx: Cat048Context, out: Plot[], rejects: RejectCounter): void {
+  const { have, sac, sic, tod, rho, theta, h, cal } = rec;
   const need = ctx.allow2d ? 7 : 15;
   if ((have & need) !== need) {
     const missing = [[1, '010'], [2, '140'], [4, '040'], [8, '110']].filter(([b]) => (need & (b as number)) && !(have & (b as number))).map(([, n]) => `I048/${n}`);

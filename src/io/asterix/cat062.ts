@@ -6,8 +6,8 @@
  * The decoder reads our own output back (round trips, replay checks); it is not a general CAT062 reader:
  * records with compound items (380, 290, 295, 390, 110, 500, 340) are refused as `unsupported-item`.
  */
-import { breakBlock, packBlocks, walkDatagram, type BlockParse } from './block.js';
-import { buildFspec, readFspec } from './fspec.js';
+import { packBlocks, walkDatagram, walkRecord, type BlockParse } from './block.js';
+import { buildFspec } from './fspec.js';
 import { countReject, type RejectCounter } from './rejects.js';
 import { resolveTimeOfDay, todCode128 } from './time.js';
 
@@ -161,7 +161,6 @@ function itemLength(buf: Uint8Array, p: number, end: number, frn: number): numbe
   return -1;
 }
 
-const fsOctets = new Uint8Array(8);
 
 /**
  * Decodes the CAT062 records of a datagram (as written by encodeCat062) into `out`; refusals are counted.
@@ -174,56 +173,49 @@ export function decodeCat062Datagram(buf: Uint8Array, referenceTime: number, out
 }
 
 
+const emptyTrack = (): SystemTrack => ({ time: NaN, trackNumber: -1, lat: NaN, lon: NaN, altM: NaN, vEast: NaN, vNorth: NaN, vUp: NaN, confirmed: false, sac: -1, sic: -1, serviceId: -1 });
+
 function decodeRecords(buf: Uint8Array, view: DataView, start: number, end: number, st: BlockParse, ref: number, out: SystemTrack[], rejects: RejectCounter): void {
+  let t = emptyTrack();
+  const visit = (frn: number, p: number, len: number): void => {
+    switch (frn) {
+      case F010:
+        t.sac = buf[p]!;
+        t.sic = buf[p + 1]!;
+        break;
+      case F015:
+        t.serviceId = buf[p]!;
+        break;
+      case F070:
+        t.time = (view.getUint16(p) * 256 + buf[p + 2]!) / 128;
+        break;
+      case F105:
+        t.lat = view.getInt32(p) * LATLON_LSB_DEG;
+        t.lon = view.getInt32(p + 4) * LATLON_LSB_DEG;
+        break;
+      case F185:
+        t.vEast = view.getInt16(p) * VEL_LSB;
+        t.vNorth = view.getInt16(p + 2) * VEL_LSB;
+        break;
+      case F040:
+        t.trackNumber = view.getUint16(p);
+        break;
+      case F080:
+        readTrackStatus(buf, p, len, t);
+        break;
+      case F130:
+        t.altM = view.getInt16(p) * ALT_LSB;
+        break;
+      case F220:
+        t.vUp = view.getInt16(p) * ROC_LSB;
+        break;
+    }
+  };
   let r = start;
   while (r < end) {
-    const nfs = readFspec(buf, r, end, fsOctets);
-    if (nfs < 0) return breakBlock(st, r, 'fspec-overrun', `record at ${r}: FSPEC runs past the block end (${end})`);
-    let p = r + nfs;
-    const t: SystemTrack = { time: NaN, trackNumber: -1, lat: NaN, lon: NaN, altM: NaN, vEast: NaN, vNorth: NaN, vUp: NaN, confirmed: false, sac: -1, sic: -1, serviceId: -1 };
-    for (let i = 0; i < nfs; i++) {
-      const oct = i < fsOctets.length ? fsOctets[i]! : 0xff;
-      for (let k = 0; k < 7; k++) {
-        if ((oct & (0x80 >> k)) === 0) continue;
-        const frn = i * 7 + k + 1;
-        const len = itemLength(buf, p, end, frn);
-        if (len === -2) return breakBlock(st, r, 'unsupported-item', `record at ${r}: FRN ${frn} not read by this decoder`);
-        if (len < 0 || p + len > end) return breakBlock(st, r, 'truncated', `record at ${r}: FRN ${frn} runs past the block end (${end})`);
-        switch (frn) {
-          case F010:
-            t.sac = buf[p]!;
-            t.sic = buf[p + 1]!;
-            break;
-          case F015:
-            t.serviceId = buf[p]!;
-            break;
-          case F070:
-            t.time = (view.getUint16(p) * 256 + buf[p + 2]!) / 128;
-            break;
-          case F105:
-            t.lat = view.getInt32(p) * LATLON_LSB_DEG;
-            t.lon = view.getInt32(p + 4) * LATLON_LSB_DEG;
-            break;
-          case F185:
-            t.vEast = view.getInt16(p) * VEL_LSB;
-            t.vNorth = view.getInt16(p + 2) * VEL_LSB;
-            break;
-          case F040:
-            t.trackNumber = view.getUint16(p);
-            break;
-          case F080:
-            readTrackStatus(buf, p, len, t);
-            break;
-          case F130:
-            t.altM = view.getInt16(p) * ALT_LSB;
-            break;
-          case F220:
-            t.vUp = view.getInt16(p) * ROC_LSB;
-            break;
-        }
-        p += len;
-      }
-    }
+    t = emptyTrack();
+    const next = walkRecord(buf, r, end, st, itemLength, 'not read by this decoder', visit);
+    if (next < 0) return;
     if (t.sac < 0 || Number.isNaN(t.time) || Number.isNaN(t.lat) || t.trackNumber < 0) {
       countReject(rejects, 'missing-item', `record at ${r}: needs I062/010, 070, 105 and 040`);
     } else if (t.time >= 86400 || Math.abs(t.lat) > 90) {
@@ -232,7 +224,7 @@ function decodeRecords(buf: Uint8Array, view: DataView, start: number, end: numb
       t.time = resolveTimeOfDay(t.time, ref);
       out.push(t);
     }
-    r = p;
+    r = next;
     st.goodEnd = r;
   }
 }
