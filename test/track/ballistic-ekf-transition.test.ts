@@ -12,6 +12,10 @@ const frame = new EnuFrame({ lat: 33.3, lon: 44.395, alt: 34 });
 const STATES: Array<[string, number[]]> = [
   ['subsonic mortar descending', [1500, 2200, 1800, 60, -90, -120, 9e-4]],
   ['supersonic rocket climbing', [-4000, 3000, 1200, 350, -280, 200, 3e-4]],
+  // M 1.15 → 1.07 in the second, across the Cd-table knot at 1.1 (predict ends a step on it)
+  ['transonic rocket decelerating through a Cd knot', [3000, 2000, 2500, 300, 200, 120, 9e-4]],
+  // M 0.95 → 0.91 climbing, down the steep transonic rise of Cd (knot at 0.925)
+  ['mortar slowing through the drag rise', [-1000, 1500, 800, 200, 150, 200, 9.5e-4]],
 ];
 const STEPS = [1e-2, 1e-2, 1e-2, 1e-3, 1e-3, 1e-3, 1e-8];
 
