@@ -57,7 +57,49 @@ export interface PlotEvent {
   truthId?: string;
 }
 
-export type SimEvent = TruthEvent | PlotEvent | { type: string; t: number; [k: string]: unknown };
+/** A confirmed track's state (design.md §4.1), emitted at each update and when it ends. */
+export interface TrackEvent {
+  type: 'track';
+  t: number;
+  trackId: number;
+  /** confirmed: alive (emitted at each update); impact: ended at its predicted ground impact; deleted: lost */
+  status: 'confirmed' | 'impact' | 'deleted';
+  /** ballistic (warn), air (drone, aircraft, bird: never warn), unknown (not decided yet) */
+  class: 'unknown' | 'ballistic' | 'air';
+  /** ballistic tracks: catalogue type or family ('rocket-122', 'mortar', …) when separable */
+  threat?: string;
+  lat: number;
+  lon: number;
+  alt: number;
+  /** m/s in the local east, north, up */
+  vE: number;
+  vN: number;
+  vU: number;
+  speed: number;
+  /** probability of the ballistic model against the constant-velocity one */
+  pBallistic: number;
+  /** the sensor whose plot produced this update */
+  sensor?: string;
+}
+
+/** A ballistic track's predicted impact and launch point (design.md §4.1), at each update. */
+export interface PredictionEvent {
+  type: 'prediction';
+  t: number;
+  trackId: number;
+  threat?: string;
+  impact: { lat: number; lon: number };
+  /** UTC s, and its σ */
+  impactTime: number;
+  impactTimeSigma: number;
+  /** m², local east/north at the impact point */
+  covEN: [[number, number], [number, number]];
+  launch?: { lat: number; lon: number };
+  launchTime?: number;
+  launchCovEN?: [[number, number], [number, number]];
+}
+
+export type SimEvent = TruthEvent | PlotEvent | TrackEvent | PredictionEvent | { type: string; t: number; [k: string]: unknown };
 
 const RESOLUTION: Record<string, number> = {
   t: 1e-4,
@@ -72,6 +114,13 @@ const RESOLUTION: Record<string, number> = {
   timeOfFlight: 1e-3,
   azimuthDeg: 1e-4,
   elevationDeg: 1e-4,
+  vE: 1e-2,
+  vN: 1e-2,
+  vU: 1e-2,
+  pBallistic: 1e-4,
+  impactTime: 1e-3,
+  impactTimeSigma: 1e-3,
+  launchTime: 1e-3,
 };
 
 function round(v: number, res: number): number {

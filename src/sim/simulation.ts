@@ -24,6 +24,8 @@ export interface SimulationOptions {
   sink: (ev: SimEvent) => void;
   /** called after each window with the fraction of simulated time done */
   onProgress?: (fraction: number) => void;
+  /** called once the truth is built, before the first window */
+  onStart?: (truth: ScenarioTruth) => void;
   /** downstream stage: receives each window's plots (time-ordered) and returns the events it produced */
   onPlots?: (plots: readonly Plot[], windowEnd: number) => SimEvent[];
 }
@@ -98,6 +100,7 @@ export function runSimulation(scenario: Scenario, opts: SimulationOptions): Simu
   const window = opts.window ?? 0.5;
   const every = opts.truthPositionEvery ?? 1;
   const truth = buildTruth(scenario);
+  opts.onStart?.(truth);
   const root = new Rng(seed);
   const radars = scenario.site.sensors.map((cfg) => new RadarModel(cfg, root, scenario.start));
   const sensors: SensorStats[] = scenario.site.sensors.map((c) => ({ sensor: c.id, plots: 0, clutterPlots: 0 }));

@@ -1,0 +1,182 @@
+/**
+ * The engine: everything below the I/O layer, driven by time-ordered plot batches. The simulator feeds it
+ * simulated plots, `tocsin process` decoded recordings and the live service decoded UDP; nothing here knows
+ * which. Pipeline per batch: tracker (gate, assign, filter, initiate, classify) → prediction (impact point
+ * and launch point of every confirmed ballistic track, at each of its updates) → events.
+ */
+import { EnuFrame } from '../geo/wgs84.js';
+import type { Plot } from '../sense/plot.js';
+import type { Site } from '../scenario/types.js';
+import type { PredictionEvent, SimEvent, TrackEvent } from '../sim/events.js';
+import { predictImpact } from '../predict/impact.js';
+import { predictLaunch } from '../predict/launch.js';
+import { Tracker, type Track, type TrackerEvent, type TrackerOptions } from '../track/tracker.js';
+import { trackerSensor } from '../track/sensors.js';
+import type { ThreatType } from '../physics/threat-types.js';
+
+/** Meteorological data the filter may use (a met message): wind (m/s, the air's velocity) and ISA offset. */
+export interface Met {
+  windEast: number;
+  windNorth: number;
+  temperatureOffsetK: number;
+}
+
+export interface EngineOptions {
+  met?: Met;
+  tracker?: Partial<TrackerOptions>;
+  /** receives every track update with its plot (metrics; simulation only reads truth through it) */
+  onUpdate?: (track: Track, plot: Plot) => void;
+  /** receives every prediction with the track it came from */
+  onPrediction?: (track: Track, prediction: PredictionEvent) => void;
+}
+
+export interface EngineStats {
+  plots: number;
+  /** plots from a sensor id not in the site */
+  unknownSensor: number;
+  /** plots older than what was already processed, or with impossible values */
+  late: number;
+  tracksInitiated: number;
+  tracksConfirmed: number;
+  tracksBallistic: number;
+  predictions: number;
+}
+
+export class Engine {
+  readonly site: Site;
+  readonly frame: EnuFrame;
+  readonly tracker: Tracker;
+  readonly stats: EngineStats = { plots: 0, unknownSensor: 0, late: 0, tracksInitiated: 0, tracksConfirmed: 0, tracksBallistic: 0, predictions: 0 };
+  private readonly opts: EngineOptions;
+  private readonly ballisticSeen = new Set<number>();
+  private readonly predictOpts: Parameters<typeof predictImpact>[5];
+  private readonly trackerEvents: TrackerEvent[] = [];
+  private out: SimEvent[] = [];
+  /** last prediction per live track (for the service and the display) */
+  readonly predictions = new Map<number, PredictionEvent>();
+
+  constructor(site: Site, opts: EngineOptions = {}) {
+    this.site = site;
+    this.opts = opts;
+    this.frame = new EnuFrame(site.origin);
+    const sensors = site.sensors.map((s) => trackerSensor(s, this.frame));
+    const met = opts.met;
+    this.tracker = new Tracker(this.frame, sensors, {
+      ...opts.tracker,
+      ...(met ? { met: { wind: { east: met.windEast, north: met.windNorth }, temperatureOffsetK: met.temperatureOffsetK } } : {}),
+    });
+    this.predictOpts = met ? { met: this.tracker.met } : {};
+    this.tracker.observer = { update: (tr, plot) => this.onUpdate(tr, plot) };
+  }
+
+  /**
+   * Takes the plots measured up to `until` (UTC s; time-ordered, each t ≤ until) and returns the events they
+   * produced (track, prediction), time-ordered.
+   */
+  ingest(plots: readonly Plot[], until: number): SimEvent[] {
+    this.out = [];
+    const te = this.trackerEvents;
+    te.length = 0;
+    this.tracker.process(plots, until, te);
+    for (const e of te) {
+      const tr = e.track;
+      // (confirmation happens at an update, whose track event onUpdate already wrote)
+      if (e.kind === 'confirmed') continue;
+      if (e.kind === 'deleted' && tr.status === 'confirmed' && e.reason !== 'duplicate') {
+        const ev = this.trackEvent(tr, e.t, e.reason === 'impact' ? 'impact' : 'deleted');
+        if (e.reason === 'impact') {
+          const p = this.predictions.get(tr.id);
+          if (p) {
+            ev.lat = p.impact.lat;
+            ev.lon = p.impact.lon;
+            ev.alt = this.site.terrainAlt;
+          }
+        }
+        this.out.push(ev);
+        this.predictions.delete(tr.id);
+      } else if (e.kind === 'deleted') {
+        this.predictions.delete(tr.id);
+      }
+    }
+    const s = this.tracker.stats;
+    this.stats.plots = s.plots;
+    this.stats.unknownSensor = s.unknownSensor;
+    this.stats.late = s.late;
+    this.stats.tracksInitiated = s.initiations;
+    this.stats.tracksConfirmed = s.confirmed;
+    this.stats.tracksBallistic = this.ballisticSeen.size;
+    const out = this.out;
+    out.sort((a, b) => a.t - b.t);
+    this.out = [];
+    return out;
+  }
+
+  /** End of data at time t: advances the clock so coasting tracks end; returns the last events. */
+  finish(t: number): SimEvent[] {
+    return this.ingest([], t);
+  }
+
+  private onUpdate(tr: Track, plot: Plot): void {
+    this.opts.onUpdate?.(tr, plot);
+    if (tr.status !== 'confirmed') return;
+    this.out.push(this.trackEvent(tr, plot.t, 'confirmed', plot.sensorId));
+    if (tr.cls !== 'ballistic') return;
+    this.ballisticSeen.add(tr.id);
+    const p = this.predict(tr);
+    if (p) {
+      this.out.push(p);
+      this.predictions.set(tr.id, p);
+      this.opts.onPrediction?.(tr, p);
+    }
+  }
+
+  private predict(tr: Track): PredictionEvent | undefined {
+    const ekf = tr.ekf;
+    const imp = predictImpact(ekf.x, ekf.P, ekf.t, this.frame, this.site.terrainAlt, this.predictOpts);
+    if (!imp) return undefined;
+    this.stats.predictions++;
+    tr.impactTime = imp.t;
+    const threat = tr.threat?.cls;
+    const rocketType: ThreatType | undefined = threat === 'rocket-122' || threat === 'rocket-107' ? threat : undefined;
+    const launch = predictLaunch(ekf.x, ekf.P, ekf.t, this.frame, this.site.terrainAlt, { ...this.predictOpts, ...(rocketType ? { rocketType } : {}) });
+    const ev: PredictionEvent = {
+      type: 'prediction',
+      t: ekf.t,
+      trackId: tr.id,
+      impact: { lat: imp.lat, lon: imp.lon },
+      impactTime: imp.t,
+      impactTimeSigma: imp.sigmaT,
+      covEN: imp.covEN,
+    };
+    if (threat) ev.threat = threat;
+    if (launch) {
+      ev.launch = { lat: launch.lat, lon: launch.lon };
+      ev.launchTime = launch.t;
+      ev.launchCovEN = launch.covEN;
+    }
+    return ev;
+  }
+
+  private trackEvent(tr: Track, t: number, status: TrackEvent['status'], sensor?: string): TrackEvent {
+    const x = tr.cls === 'air' || tr.llr < 0 ? tr.cv.x : tr.ekf.x;
+    const g = this.frame.enuToGeodetic(x[0]!, x[1]!, x[2]!);
+    const ev: TrackEvent = {
+      type: 'track',
+      t,
+      trackId: tr.id,
+      status,
+      class: tr.cls,
+      lat: g.lat,
+      lon: g.lon,
+      alt: g.alt,
+      vE: x[3]!,
+      vN: x[4]!,
+      vU: x[5]!,
+      speed: Math.hypot(x[3]!, x[4]!, x[5]!),
+      pBallistic: tr.pBallistic,
+    };
+    if (tr.cls === 'ballistic' && tr.threat) ev.threat = tr.threat.cls;
+    if (sensor !== undefined) ev.sensor = sensor;
+    return ev;
+  }
+}

@@ -1,0 +1,795 @@
+/**
+ * The multi-target tracker: radar plots in, tracks out.
+ *
+ * Per batch of plots (all plots measured up to `until`, time-ordered):
+ *   1. every plot becomes a point in the site's ENU frame, indexed in a 3-D hash grid;
+ *   2. gating — each live track extrapolates its last estimate to the batch's middle and asks the grid for
+ *      the plots near it; each candidate pair gets its exact normalised innovation (the track extrapolated to
+ *      the plot's own time, the plot's polar measurement and the sensor's noise) and is kept when inside the
+ *      χ² gate. Cost grows with tracks + plots, not tracks × plots;
+ *   3. assignment — per sensor (a radar sees a target at most once per look), global nearest neighbour with
+ *      a missed-detection cost equal to the gate, solved exactly by the clustered Jonker–Volgenant solver;
+ *   4. update — each track takes its plots in time order: the ballistic EKF (position, velocity, drag
+ *      parameter κ) and a nearly-constant-velocity EKF are both updated; the ratio of their innovation
+ *      likelihoods is the classifier (a two-model bank with a bounded log-likelihood ratio: a Markov-switching
+ *      prior that lets old evidence saturate instead of locking the decision forever);
+ *   5. initiation — a plot no track took pairs with earlier unassociated plots 0.4–3 s older whose implied
+ *      speed is physical (5–1,100 m/s): each pair starts a tentative track (two-point initiation);
+ *   6. bookkeeping in time slots of the fastest sensor's revisit: tentative → confirmed by M hits in the
+ *      last N slots, tentative tracks die after two empty slots, confirmed tracks coast and are deleted
+ *      after a coasting limit, ballistic tracks end at their predicted ground impact.
+ *
+ * Boost: a rocket's motor burns for up to ~2 s after launch (122 mm: 1.9 s, ≈350 m/s²). The ballistic model
+ * has no thrust; a track started on boost plots would be lost. Guard (documented in docs/tracking.md): while
+ * a track is young (under `boostAge` seconds since its first plot) its filter carries extra process noise
+ * along its velocity sized to the largest motor acceleration, and two-point initiation allows the along-track
+ * speed to be off by what an unresolved boost can hide. Once the track is older, it is a pure coasting model.
+ *
+ * The tracker never reads Plot.truthId (simulation bookkeeping): observers may, for metrics.
+ */
+import type { EnuFrame } from '../geo/wgs84.js';
+import type { Plot } from '../sense/plot.js';
+import { Assigner } from './assign.js';
+import { BallisticEkf, NX, ballisticRhs, measure, measurementJacobian, wrapPi, type EkfMet } from './ballistic-ekf.js';
+import { CvEkf } from './cv-ekf.js';
+import { popcount32, recordHistory, trailingMisses } from './m-of-n.js';
+import { plotToSite, type TrackerSensor } from './sensors.js';
+import { SpatialGrid } from './spatial-grid.js';
+import { estimateThreatClass, type ThreatClassEstimate } from './threat-class.js';
+
+export type TrackStatus = 'tentative' | 'confirmed';
+/** ballistic: a projectile (warn on it); air: flies (drone, aircraft, bird): never warn; unknown: not yet decided */
+export type TrackClass = 'unknown' | 'ballistic' | 'air';
+
+export interface TrackerOptions {
+  /** met message (wind, ISA temperature offset) the ballistic model flies in; absent: still air, ISA */
+  met?: EkfMet;
+  /** white-acceleration spectral density of the ballistic model ((m/s²)²/Hz): unmodelled drag, wind, met */
+  qBallistic: number;
+  /** random-walk density on κ ((m²/kg)²/s) */
+  qKappa: number;
+  /** white-acceleration density of the nearly-constant-velocity model ((m/s²)²/Hz): manoeuvring drones */
+  qCv: number;
+  /** gate: χ² probability of the normalised innovation (3 or 4 degrees of freedom) */
+  gateProbability: 0.99 | 0.995 | 0.999;
+  confirmM: number;
+  confirmN: number;
+  /** consecutive empty slots that end a tentative track */
+  tentativeMisses: number;
+  /** s without a plot after which a confirmed track is deleted (ballistic tracks end at impact if sooner) */
+  maxCoast: number;
+  /** physical speed bounds for two-point initiation, m/s */
+  vMin: number;
+  vMax: number;
+  /** time between the two plots of an initiation, s */
+  initDtMin: number;
+  initDtMax: number;
+  /** prior on κ for a new track (m²/kg): mean and σ, wide enough for every catalogue type */
+  kappaMean: number;
+  kappaSigma: number;
+  /** largest along-track acceleration a young track may hide (rocket motors), m/s² */
+  boostAccel: number;
+  /** s after a track's first plot during which the boost guard is on */
+  boostAge: number;
+  /** log-likelihood-ratio bounds and decision thresholds of the classifier */
+  llrLimit: number;
+  llrDecide: number;
+  /** updates before a class may be decided */
+  minUpdatesToClassify: number;
+}
+
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
+  qBallistic: 0.5,
+  qKappa: 1e-11,
+  qCv: 5,
+  gateProbability: 0.999,
+  confirmM: 4,
+  confirmN: 5,
+  tentativeMisses: 2,
+  maxCoast: 6,
+  vMin: 5,
+  vMax: 1100,
+  initDtMin: 0.4,
+  initDtMax: 3,
+  kappaMean: 1e-3,
+  kappaSigma: 1e-3,
+  boostAccel: 0,
+  boostAge: 3,
+  llrLimit: 30,
+  llrDecide: 6,
+  minUpdatesToClassify: 4,
+};
+
+/** χ² quantiles for 3 and 4 degrees of freedom. */
+const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
+  0.99: [11.345, 13.277],
+  0.995: [12.838, 14.86],
+  0.999: [16.266, 18.467],
+};
+
+export class Track {
+  readonly id: number;
+  status: TrackStatus = 'tentative';
+  cls: TrackClass = 'unknown';
+  threat: ThreatClassEstimate | undefined;
+  readonly ekf: BallisticEkf;
+  readonly cv: CvEkf;
+  /** log-likelihood ratio ballistic : constant velocity */
+  llr = 0;
+  /** UTC s of the first plot, of the last plot */
+  readonly born: number;
+  lastHit: number;
+  updates = 0;
+  hits = 0;
+  /** slot history bits (newest in bit 0) and the end of the current slot */
+  history = 0;
+  slotEnd: number;
+  hitInSlot = false;
+  vMaxSeen = 0;
+  /** UTC s of the predicted impact (set by the prediction stage for ballistic tracks) */
+  impactTime: number | undefined;
+  /** extrapolation base for gating: position, velocity, acceleration, their time, the 6×6 covariance */
+  readonly gp = new Float64Array(3);
+  readonly gv = new Float64Array(3);
+  readonly ga = new Float64Array(3);
+  gt = 0;
+  readonly gP = new Float64Array(36);
+  gq = 0;
+
+  constructor(id: number, ekf: BallisticEkf, cv: CvEkf, born: number, slotEnd: number) {
+    this.id = id;
+    this.ekf = ekf;
+    this.cv = cv;
+    this.born = born;
+    this.lastHit = born;
+    this.slotEnd = slotEnd;
+  }
+
+  get pBallistic(): number {
+    return 1 / (1 + Math.exp(-this.llr));
+  }
+}
+
+export type TrackerEvent =
+  | { kind: 'confirmed'; track: Track; t: number }
+  | { kind: 'updated'; track: Track; t: number; plot: Plot }
+  | { kind: 'deleted'; track: Track; t: number; reason: 'missed' | 'coasted' | 'duplicate' | 'impact' };
+
+/** Sees the tracker's decisions (metrics, tests). Never called for tentative-track updates' plots? It is: all. */
+export interface TrackerObserver {
+  update?(track: Track, plot: Plot): void;
+}
+
+export interface TrackerStats {
+  plots: number;
+  unknownSensor: number;
+  late: number;
+  associated: number;
+  initiations: number;
+  confirmed: number;
+  deleted: number;
+  filterFailures: number;
+}
+
+const G = 9.80665;
+
+/** An unassociated plot waiting to pair into a new track: time, site-ENU point and its covariance. */
+interface PoolEntry {
+  t: number;
+  p: Float64Array;
+  cov: Float64Array;
+  plot: Plot;
+  sensor: TrackerSensor;
+}
+
+export class Tracker {
+  readonly frame: EnuFrame;
+  readonly opts: TrackerOptions;
+  readonly sensors: Map<string, TrackerSensor>;
+  readonly slot: number;
+  readonly stats: TrackerStats = { plots: 0, unknownSensor: 0, late: 0, associated: 0, initiations: 0, confirmed: 0, deleted: 0, filterFailures: 0 };
+  observer: TrackerObserver | undefined;
+  private tracks: Track[] = [];
+  private nextId = 1;
+  private clock = -Infinity;
+  private readonly gate3: number;
+  private readonly gate4: number;
+  // plot arrays of the current batch
+  private pos = new Float64Array(3 * 256);
+  private plotSensor: (TrackerSensor | undefined)[] = [];
+  private readonly grid = new SpatialGrid(1500, 1024);
+  private hits = new Int32Array(256);
+  // edges per sensor
+  private readonly assigner = new Assigner();
+  private eRows = new Int32Array(256);
+  private eCols = new Int32Array(256);
+  private eCost = new Float64Array(256);
+  private rowToCol = new Int32Array(256);
+  private taken = new Uint8Array(256);
+  // initiation pool: unassociated plots of earlier batches
+  private pool: PoolEntry[] = [];
+  private readonly poolGrid = new SpatialGrid(2000, 256);
+  // scratch
+  private readonly x7 = new Float64Array(NX);
+  private readonly zp = new Float64Array(4);
+  private readonly H = new Float64Array(4 * NX);
+  private readonly Heff = new Float64Array(4 * 6);
+  private readonly S = new Float64Array(16);
+  private readonly acc = new Float64Array(NX);
+  private readonly cov3 = new Float64Array(9);
+  private readonly p3 = new Float64Array(3);
+
+  /** the met the ballistic model uses (undefined: still air, ISA) */
+  get met(): EkfMet | undefined {
+    return this.opts.met;
+  }
+
+  constructor(frame: EnuFrame, sensors: readonly TrackerSensor[], opts: Partial<TrackerOptions> = {}) {
+    this.frame = frame;
+    this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...opts };
+    this.sensors = new Map(sensors.map((s) => [s.id, s]));
+    if (sensors.length === 0) throw new RangeError('Tracker: no sensors');
+    this.slot = Math.min(...sensors.map((s) => s.period));
+    [this.gate3, this.gate4] = CHI2[this.opts.gateProbability];
+  }
+
+  /** Live tracks (tentative and confirmed), in id order. */
+  get live(): readonly Track[] {
+    return this.tracks;
+  }
+
+  /**
+   * Processes the plots measured up to `until` (time-ordered). Plots older than what was already processed
+   * are counted as late and dropped; plots from unknown sensors are counted and dropped.
+   */
+  process(plots: readonly Plot[], until: number, out: TrackerEvent[]): void {
+    const batch: Plot[] = [];
+    const sensorsOf: TrackerSensor[] = [];
+    for (const p of plots) {
+      this.stats.plots++;
+      const s = this.sensors.get(p.sensorId);
+      if (!s) {
+        this.stats.unknownSensor++;
+        continue;
+      }
+      if (p.t < this.clock || !(p.range > 0) || !Number.isFinite(p.az) || !Number.isFinite(p.el)) {
+        this.stats.late++;
+        continue;
+      }
+      batch.push(p);
+      sensorsOf.push(s);
+    }
+    if (batch.length > 0) {
+      this.associate(batch, sensorsOf, out);
+    }
+    if (until > this.clock) this.clock = until;
+    this.housekeeping(until, out);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos.length < 3 * n) {
+      let c = this.pos.length / 3;
+      while (c < n) c *= 2;
+      this.pos = new Float64Array(3 * c);
+      this.hits = new Int32Array(c);
+      this.taken = new Uint8Array(c);
+    }
+  }
+
+  private ensureEdges(n: number): void {
+    if (this.eRows.length < n) {
+      let c = this.eRows.length;
+      while (c < n) c *= 2;
+      const r = new Int32Array(c);
+      r.set(this.eRows);
+      const k = new Int32Array(c);
+      k.set(this.eCols);
+      const w = new Float64Array(c);
+      w.set(this.eCost);
+      this.eRows = r;
+      this.eCols = k;
+      this.eCost = w;
+    }
+  }
+
+  private associate(batch: Plot[], sensorsOf: TrackerSensor[], out: TrackerEvent[]): void {
+    const n = batch.length;
+    this.ensure(n);
+    const pos = this.pos;
+    const grid = this.grid;
+    grid.clear();
+    for (let j = 0; j < n; j++) {
+      const p = batch[j]!;
+      plotToSite(sensorsOf[j]!, p.range, p.az, p.el, this.p3);
+      pos[3 * j] = this.p3[0]!;
+      pos[3 * j + 1] = this.p3[1]!;
+      pos[3 * j + 2] = this.p3[2]!;
+      grid.insert(j, this.p3[0]!, this.p3[1]!, this.p3[2]!);
+    }
+    const tFirst = batch[0]!.t;
+    const tLast = batch[n - 1]!.t;
+    const tMid = 0.5 * (tFirst + tLast);
+    const half = 0.5 * (tLast - tFirst);
+    const tracks = this.tracks;
+    const nT = tracks.length;
+    if (this.rowToCol.length < nT) this.rowToCol = new Int32Array(Math.max(2 * nT, 256));
+    // Gate: candidate pairs per sensor, as edges (track row, plot column, NIS).
+    const sensorList = [...this.sensors.values()];
+    const perSensor: { rows: number[]; cols: number[]; costs: number[] }[] = sensorList.map(() => ({ rows: [], cols: [], costs: [] }));
+    const sensorIndex = new Map(sensorList.map((s, i) => [s, i]));
+    const found = this.hits;
+    for (let i = 0; i < nT; i++) {
+      const tr = tracks[i]!;
+      const dt = tMid - tr.gt;
+      const ex = tr.gp[0]! + dt * (tr.gv[0]! + 0.5 * dt * tr.ga[0]!);
+      const ey = tr.gp[1]! + dt * (tr.gv[1]! + 0.5 * dt * tr.ga[1]!);
+      const ez = tr.gp[2]! + dt * (tr.gv[2]! + 0.5 * dt * tr.ga[2]!);
+      // Search radius: a bound on the gate's extent in metres. NIS ≤ γ implies |ν|² ≤ γ·trace(S), and
+      // trace(S) ≤ 2·(tr Ppp + Δt²·tr Pvv) + q·Δt³ + the worst sensor's σr² + d²(σaz² + σel²) at the track's
+      // distance d (the cross-covariance term is bounded by Cauchy–Schwarz); plus the motion within the batch.
+      const P = tr.gP;
+      const trPP = P[0]! + P[7]! + P[14]!;
+      const trVV = P[21]! + P[28]! + P[35]!;
+      const adt = Math.abs(dt) + half;
+      let meas = 0;
+      for (const s of sensorList) {
+        const q = s.positionInSite;
+        const d2 = (ex - q[0]!) ** 2 + (ey - q[1]!) ** 2 + (ez - q[2]!) ** 2;
+        meas = Math.max(meas, s.sigmas.range ** 2 + d2 * (s.sigmas.az ** 2 + s.sigmas.el ** 2));
+      }
+      const speed = Math.hypot(tr.gv[0]!, tr.gv[1]!, tr.gv[2]!);
+      const radius = Math.sqrt(this.gate4 * (2 * (trPP + adt * adt * trVV) + tr.gq * adt * adt * adt + meas)) + speed * half + 20;
+      const k = grid.query(ex, ey, ez, radius, found);
+      const cnt = Math.min(k, found.length);
+      for (let c = 0; c < cnt; c++) {
+        const j = found[c]!;
+        const s = sensorsOf[j]!;
+        const pl = batch[j]!;
+        // the same bound at the plot's own time and range: most candidates stop here, before the exact NIS
+        const dtj = pl.t - tr.gt;
+        const adj = Math.abs(dtj);
+        let d2 = 0;
+        for (let a = 0; a < 3; a++) {
+          const e = pos[3 * j + a]! - (tr.gp[a]! + dtj * (tr.gv[a]! + 0.5 * dtj * tr.ga[a]!));
+          d2 += e * e;
+        }
+        const sg = s.sigmas;
+        const bound = this.gate4 * (2 * (trPP + adj * adj * trVV) + tr.gq * adj * adj * adj + sg.range ** 2 + pl.range * pl.range * (sg.az ** 2 + sg.el ** 2));
+        if (d2 > bound) continue;
+        const nis = this.gateNis(tr, batch[j]!, s);
+        const m = batch[j]!.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
+        if (nis <= (m === 4 ? this.gate4 : this.gate3)) {
+          const e = perSensor[sensorIndex.get(s)!]!;
+          e.rows.push(i);
+          e.cols.push(j);
+          e.costs.push(nis);
+        }
+      }
+    }
+    // Assign per sensor; collect each track's plots.
+    const assigned: number[][] = tracks.map(() => []);
+    const taken = this.taken;
+    taken.fill(0, 0, n);
+    perSensor.forEach((e) => {
+      const ne = e.rows.length;
+      if (ne === 0) return;
+      this.ensureEdges(ne);
+      for (let q = 0; q < ne; q++) {
+        this.eRows[q] = e.rows[q]!;
+        this.eCols[q] = e.cols[q]!;
+        this.eCost[q] = e.costs[q]!;
+      }
+      // miss cost = the 3-dof gate: a pair inside the gate is always preferred to a miss
+      this.assigner.cluster(this.eRows, this.eCols, this.eCost, ne, nT, n, this.gate4, this.rowToCol);
+      for (let i = 0; i < nT; i++) {
+        const j = this.rowToCol[i]!;
+        if (j >= 0) {
+          assigned[i]!.push(j);
+          taken[j] = 1;
+        }
+      }
+    });
+    // Update each track with its plots in time order.
+    for (let i = 0; i < nT; i++) {
+      const list = assigned[i]!;
+      if (list.length === 0) continue;
+      list.sort((a, b) => batch[a]!.t - batch[b]!.t);
+      const tr = tracks[i]!;
+      for (const j of list) this.updateTrack(tr, batch[j]!, sensorsOf[j]!, out);
+    }
+    // Initiation from what no track took.
+    this.initiate(batch, sensorsOf, taken, out);
+  }
+
+  /**
+   * Normalised innovation of plot against the track's gating base extrapolated to the plot's time: position
+   * and velocity by constant acceleration, covariance by the linear transition plus the model's process noise
+   * (over ≤ 1–2 s this is what the full filter would predict, to well inside the gate's tolerance).
+   */
+  private gateNis(tr: Track, plot: Plot, s: TrackerSensor): number {
+    const dt = plot.t - tr.gt;
+    const x = this.x7;
+    for (let a = 0; a < 3; a++) {
+      x[a] = tr.gp[a]! + dt * (tr.gv[a]! + 0.5 * dt * tr.ga[a]!);
+      x[a + 3] = tr.gv[a]! + dt * tr.ga[a]!;
+    }
+    x[6] = 0;
+    const m: 3 | 4 = plot.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
+    measure(x, this.frame, s, this.zp);
+    measurementJacobian(x, this.frame, s, m, this.H);
+    // Heff = H·F with F = [[I, dt·I], [0, I]] (6 columns)
+    const H = this.H;
+    const He = this.Heff;
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < 3; c++) {
+        const hp = H[r * NX + c]!;
+        He[r * 6 + c] = hp;
+        He[r * 6 + 3 + c] = hp * dt + H[r * NX + 3 + c]!;
+      }
+    }
+    // S = Heff·P·Heffᵀ + H·Q(dt)·Hᵀ + R, with the white-acceleration Q = q·[[dt³/3, dt²/2], [dt²/2, dt]] per axis
+    const P = tr.gP;
+    const S = this.S;
+    const adt = Math.abs(dt);
+    const q3 = (tr.gq * adt * adt * adt) / 3;
+    const q2 = (tr.gq * adt * adt) / 2;
+    const q1 = tr.gq * adt;
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c <= r; c++) {
+        let sum = 0;
+        for (let a = 0; a < 6; a++) {
+          let row = 0;
+          for (let b = 0; b < 6; b++) row += P[a * 6 + b]! * He[c * 6 + b]!;
+          sum += He[r * 6 + a]! * row;
+        }
+        for (let a = 0; a < 3; a++) {
+          const rp = H[r * NX + a]!;
+          const rv = H[r * NX + 3 + a]!;
+          const cp = H[c * NX + a]!;
+          const cv = H[c * NX + 3 + a]!;
+          sum += q3 * rp * cp + q2 * (rp * cv + rv * cp) + q1 * rv * cv;
+        }
+        S[r * m + c] = sum;
+        S[c * m + r] = sum;
+      }
+    }
+    const sg = s.sigmas;
+    S[0] = S[0]! + sg.range * sg.range;
+    S[m + 1] = S[m + 1]! + sg.az * sg.az;
+    S[2 * m + 2] = S[2 * m + 2]! + sg.el * sg.el;
+    if (m === 4) S[15] = S[15]! + sg.rangeRate! * sg.rangeRate!;
+    const nu0 = plot.range - this.zp[0]!;
+    const nu1 = wrapPi(plot.az - this.zp[1]!);
+    const nu2 = plot.el - this.zp[2]!;
+    const nu3 = m === 4 ? plot.rangeRate! - this.zp[3]! : 0;
+    return quadInv(S, m, nu0, nu1, nu2, nu3);
+  }
+
+  private updateTrack(tr: Track, plot: Plot, s: TrackerSensor, out: TrackerEvent[]): void {
+    const o = this.opts;
+    const ekf = tr.ekf;
+    if (plot.t < ekf.t) return; // a second plot at an earlier time than one already used: drop it
+    const dt = plot.t - ekf.t;
+    ekf.predict(plot.t);
+    this.boostNoise(tr, dt, plot.t);
+    tr.cv.predict(plot.t);
+    let llB: number;
+    let llC: number;
+    try {
+      const rb = ekf.update(plot, s, s.sigmas);
+      llB = -0.5 * (rb.nis + rb.logDetS + rb.dof * Math.log(2 * Math.PI));
+      const rc = tr.cv.update(plot, s, s.sigmas);
+      llC = rc.logLik;
+    } catch {
+      this.stats.filterFailures++;
+      return;
+    }
+    // κ is physical only when ≥ 0 (drag never pushes): project onto the constraint
+    if (ekf.x[6]! < 0) ekf.x[6] = 0;
+    this.stats.associated++;
+    tr.updates++;
+    tr.hits++;
+    tr.hitInSlot = true;
+    tr.lastHit = plot.t;
+    // M-of-N over the slots, the current one counted as hit: confirmed at the plot that completes it
+    if (tr.status === 'tentative' && popcount32(((tr.history << 1) | 1) & ((1 << o.confirmN) - 1)) >= o.confirmM) {
+      tr.status = 'confirmed';
+      this.stats.confirmed++;
+      out.push({ kind: 'confirmed', track: tr, t: plot.t });
+    }
+    const lim = o.llrLimit;
+    tr.llr = Math.max(-lim, Math.min(lim, tr.llr + llB - llC));
+    if (tr.updates >= o.minUpdatesToClassify) {
+      if (tr.llr >= o.llrDecide) tr.cls = 'ballistic';
+      else if (tr.llr <= -o.llrDecide) tr.cls = 'air';
+      else if ((tr.cls === 'ballistic' && tr.llr < 0) || (tr.cls === 'air' && tr.llr > 0)) tr.cls = 'unknown';
+    }
+    const x = ekf.x;
+    const speed = Math.hypot(x[3]!, x[4]!, x[5]!);
+    if (tr.updates >= 3 && speed > tr.vMaxSeen) tr.vMaxSeen = speed;
+    if (tr.cls === 'ballistic') tr.threat = estimateThreatClass(x[6]!, Math.sqrt(Math.max(0, ekf.P[48]!)), tr.vMaxSeen);
+    this.setGatingBase(tr);
+    out.push({ kind: 'updated', track: tr, t: plot.t, plot });
+    this.observer?.update?.(tr, plot);
+  }
+
+  /** Boost guard: along-velocity process noise for young tracks (see the header). */
+  private boostNoise(tr: Track, dt: number, t: number): void {
+    if (!(dt > 0) || t - tr.born > this.opts.boostAge) return;
+    const x = tr.ekf.x;
+    const P = tr.ekf.P;
+    const sp = Math.hypot(x[3]!, x[4]!, x[5]!);
+    if (!(sp > 0)) return;
+    // spectral density so that dt seconds of it have the σ of a full motor acceleration over dt
+    const q = this.opts.boostAccel * this.opts.boostAccel * dt;
+    const u0 = x[3]! / sp;
+    const u1 = x[4]! / sp;
+    const u2 = x[5]! / sp;
+    const uu = [u0, u1, u2];
+    const d3 = (q * dt * dt * dt) / 3;
+    const d2 = (q * dt * dt) / 2;
+    const d1 = q * dt;
+    for (let a = 0; a < 3; a++) {
+      for (let b = 0; b < 3; b++) {
+        const w = uu[a]! * uu[b]!;
+        P[a * NX + b] = P[a * NX + b]! + d3 * w;
+        P[a * NX + b + 3] = P[a * NX + b + 3]! + d2 * w;
+        P[(a + 3) * NX + b] = P[(a + 3) * NX + b]! + d2 * w;
+        P[(a + 3) * NX + b + 3] = P[(a + 3) * NX + b + 3]! + d1 * w;
+      }
+    }
+  }
+
+  /** Stores the extrapolation base for gating from the model the track currently follows best. */
+  private setGatingBase(tr: Track): void {
+    const useCv = tr.llr < 0;
+    if (useCv) {
+      const x = tr.cv.x;
+      for (let a = 0; a < 3; a++) {
+        tr.gp[a] = x[a]!;
+        tr.gv[a] = x[a + 3]!;
+        tr.ga[a] = 0;
+      }
+      tr.gP.set(tr.cv.P);
+      tr.gq = tr.cv.q;
+      tr.gt = tr.cv.t;
+    } else {
+      const x = tr.ekf.x;
+      ballisticRhs(x, this.frame, this.acc, this.opts.met);
+      const P = tr.ekf.P;
+      for (let a = 0; a < 3; a++) {
+        tr.gp[a] = x[a]!;
+        tr.gv[a] = x[a + 3]!;
+        tr.ga[a] = this.acc[a + 3]!;
+      }
+      for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) tr.gP[a * 6 + b] = P[a * NX + b]!;
+      // κ uncertainty becomes acceleration uncertainty: |∂a/∂κ|·σκ ≈ (drag accel/κ)·σκ
+      const kap = x[6]!;
+      let q = this.opts.qBallistic;
+      if (kap > 0) {
+        const ag = Math.hypot(this.acc[3]!, this.acc[4]!, this.acc[5]! + G);
+        const ak = (ag / kap) * Math.sqrt(Math.max(0, P[48]!));
+        q += ak * ak; // as a white-noise density over ~1 s
+      }
+      if (tr.ekf.t - tr.born <= this.opts.boostAge) q += this.opts.boostAccel * this.opts.boostAccel;
+      tr.gq = q;
+      tr.gt = tr.ekf.t;
+    }
+  }
+
+  private initiate(batch: Plot[], sensorsOf: TrackerSensor[], taken: Uint8Array, out: TrackerEvent[]): void {
+    const o = this.opts;
+    const tNow = batch[batch.length - 1]!.t;
+    // drop pool entries too old to pair
+    this.pool = this.pool.filter((e) => tNow - e.t <= o.initDtMax);
+    const pg = this.poolGrid;
+    pg.clear();
+    this.pool.forEach((e, k) => pg.insert(k, e.p[0]!, e.p[1]!, e.p[2]!));
+    const found = new Int32Array(64);
+    const fresh: PoolEntry[] = [];
+    for (let j = 0; j < batch.length; j++) {
+      if (taken[j]) continue;
+      const plot = batch[j]!;
+      const s = sensorsOf[j]!;
+      const p = new Float64Array(3);
+      const cov = new Float64Array(9);
+      plotToSite(s, plot.range, plot.az, plot.el, p, cov);
+      const entry = { t: plot.t, p, cov, plot, sensor: s };
+      fresh.push(entry);
+      if (this.pool.length === 0) continue;
+      const k = Math.min(pg.query(p[0]!, p[1]!, p[2]!, o.vMax * o.initDtMax + 200, found), found.length);
+      const cands: { e: PoolEntry; dt: number; d: number }[] = [];
+      for (let c = 0; c < k; c++) {
+        const e = this.pool[found[c]!]!;
+        const dt = plot.t - e.t;
+        if (dt < o.initDtMin || dt > o.initDtMax) continue;
+        const d = Math.hypot(p[0]! - e.p[0]!, p[1]! - e.p[1]!, p[2]! - e.p[2]!);
+        const slack = 3 * Math.sqrt(cov[0]! + cov[4]! + cov[8]! + e.cov[0]! + e.cov[4]! + e.cov[8]!);
+        if (d > o.vMax * dt + slack || d < o.vMin * dt - slack) continue;
+        cands.push({ e, dt, d });
+      }
+      // the most recent earlier look first (shortest extrapolation), then the nearest: at most three tracks
+      cands.sort((a, b) => a.dt - b.dt || a.d - b.d);
+      for (const c of cands.slice(0, 3)) this.startTrack(c.e, entry, out);
+    }
+    for (const e of fresh) this.pool.push(e);
+  }
+
+  private startTrack(a: PoolEntry, b: PoolEntry, out: TrackerEvent[]): void {
+    const o = this.opts;
+    const dt = b.t - a.t;
+    const v = new Float64Array(3);
+    for (let i = 0; i < 3; i++) v[i] = (b.p[i]! - a.p[i]!) / dt;
+    v[2] = v[2]! - 0.5 * G * dt; // gravity over the pair: mean velocity → velocity at the second plot
+    const sp = Math.hypot(v[0]!, v[1]!, v[2]!);
+    // covariance: position from the second plot; velocity from both plots plus unknown acceleration
+    // (drag up to ~3 g isotropic, and along the track the speed an unresolved motor burn can hide)
+    const P = new Float64Array(NX * NX);
+    const aIso = 30;
+    const along = 0.5 * o.boostAccel * dt;
+    const u = sp > 0 ? [v[0]! / sp, v[1]! / sp, v[2]! / sp] : [0, 0, 0];
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        const cb = b.cov[i * 3 + j]!;
+        const ca = a.cov[i * 3 + j]!;
+        P[i * NX + j] = cb;
+        P[i * NX + j + 3] = cb / dt;
+        P[(i + 3) * NX + j] = cb / dt;
+        let vv = (ca + cb) / (dt * dt) + along * along * u[i]! * u[j]!;
+        if (i === j) vv += (0.5 * aIso * dt) ** 2;
+        P[(i + 3) * NX + j + 3] = vv;
+      }
+    }
+    P[48] = o.kappaSigma * o.kappaSigma;
+    const ekf = new BallisticEkf({ frame: this.frame, q: o.qBallistic, qKappa: o.qKappa, ...o.met });
+    const x0 = [b.p[0]!, b.p[1]!, b.p[2]!, v[0]!, v[1]!, v[2]!, o.kappaMean];
+    ekf.init(x0, P, b.t);
+    const cv = new CvEkf(this.frame, o.qCv);
+    const P6 = new Float64Array(36);
+    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P6[i * 6 + j] = P[i * NX + j]!;
+    const vcv = [(b.p[0]! - a.p[0]!) / dt, (b.p[1]! - a.p[1]!) / dt, (b.p[2]! - a.p[2]!) / dt];
+    cv.init(b.p, vcv, P6, b.t);
+    const tr = new Track(this.nextId++, ekf, cv, a.t, this.slotEndAfter(b.t));
+    tr.history = 1; // the first plot's look
+    tr.hitInSlot = true;
+    tr.hits = 2;
+    tr.lastHit = b.t;
+    this.setGatingBase(tr);
+    this.tracks.push(tr);
+    this.stats.initiations++;
+    void out;
+  }
+
+  /** End of the time slot containing t (slots are multiples of the fastest revisit). */
+  private slotEndAfter(t: number): number {
+    return (Math.floor(t / this.slot) + 1) * this.slot;
+  }
+
+  private housekeeping(until: number, out: TrackerEvent[]): void {
+    const o = this.opts;
+    const keep: Track[] = [];
+    for (const tr of this.tracks) {
+      let dead: 'missed' | 'coasted' | 'impact' | undefined;
+      while (tr.slotEnd <= until) {
+        tr.history = recordHistory(tr.history, tr.hitInSlot, 32);
+        tr.hitInSlot = false;
+        tr.slotEnd += this.slot;
+        if (tr.status === 'tentative') {
+          if (trailingMisses(tr.history, 32) >= o.tentativeMisses) {
+            dead = 'missed';
+            break;
+          }
+        }
+      }
+      if (!dead && tr.status === 'confirmed') {
+        if (tr.impactTime !== undefined && tr.cls === 'ballistic' && tr.impactTime <= until) dead = 'impact';
+        else if (until - tr.lastHit > o.maxCoast && !(tr.cls === 'ballistic' && tr.impactTime !== undefined && until - tr.lastHit < 3 * o.maxCoast)) dead = 'coasted';
+      }
+      if (dead) {
+        this.stats.deleted++;
+        const t = dead === 'impact' ? tr.impactTime! : until;
+        out.push({ kind: 'deleted', track: tr, t, reason: dead });
+      } else keep.push(tr);
+    }
+    this.tracks = keep;
+    this.mergeDuplicates(until, out);
+  }
+
+  /**
+   * Two tracks on one object (two initiation pairs that both held, or two sensors' plots split between
+   * twins by the per-sensor assignment) are merged by dropping the weaker: tentative before confirmed, then
+   * fewer plots, then the younger. Pairs are found through a grid of the tracks' positions at `until`.
+   */
+  private mergeDuplicates(until: number, out: TrackerEvent[]): void {
+    const tracks = this.tracks;
+    const n = tracks.length;
+    if (n < 2) return;
+    const grid = this.poolGrid; // free between batches: initiation rebuilds it
+    grid.clear();
+    const px = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      const tr = tracks[i]!;
+      const dt = until - tr.gt;
+      for (let a = 0; a < 3; a++) px[3 * i + a] = tr.gp[a]! + dt * (tr.gv[a]! + 0.5 * dt * tr.ga[a]!);
+      grid.insert(i, px[3 * i]!, px[3 * i + 1]!, px[3 * i + 2]!);
+    }
+    const found = new Int32Array(32);
+    const gone = new Uint8Array(n);
+    let removed = 0;
+    for (let i = 0; i < n; i++) {
+      if (gone[i]) continue;
+      const a = tracks[i]!;
+      const r = 3 * Math.sqrt(a.gP[0]! + a.gP[7]! + a.gP[14]!) + 100;
+      const k = Math.min(grid.query(px[3 * i]!, px[3 * i + 1]!, px[3 * i + 2]!, r, found), found.length);
+      for (let c = 0; c < k; c++) {
+        const j = found[c]!;
+        if (j === i || gone[j]) continue;
+        const b = tracks[j]!;
+        if (!sameObject(a, b, until)) continue;
+        const loser = weaker(a, b) ? i : j;
+        gone[loser] = 1;
+        removed++;
+        const lt = tracks[loser]!;
+        this.stats.deleted++;
+        if (lt.status === 'confirmed') out.push({ kind: 'deleted', track: lt, t: until, reason: 'duplicate' });
+        if (loser === i) break;
+      }
+    }
+    if (removed) this.tracks = tracks.filter((_, i) => !gone[i]);
+  }
+
+  /** Removes a track (e.g. after an interception); returns whether it was live. */
+  drop(id: number): boolean {
+    const n = this.tracks.length;
+    this.tracks = this.tracks.filter((t) => t.id !== id);
+    return this.tracks.length < n;
+  }
+}
+
+/** a is the one to drop of two tracks on one object */
+function weaker(a: Track, b: Track): boolean {
+  if (a.status !== b.status) return a.status === 'tentative';
+  if (a.hits !== b.hits) return a.hits < b.hits;
+  return a.id > b.id;
+}
+
+/** Two tracks estimate the same object: positions and velocities at t agree within 3σ of their combined spread. */
+function sameObject(a: Track, b: Track, t: number): boolean {
+  let dp2 = 0;
+  let dv2 = 0;
+  for (let i = 0; i < 3; i++) {
+    const da = t - a.gt;
+    const db = t - b.gt;
+    const pa = a.gp[i]! + da * (a.gv[i]! + 0.5 * da * a.ga[i]!);
+    const pb = b.gp[i]! + db * (b.gv[i]! + 0.5 * db * b.ga[i]!);
+    dp2 += (pa - pb) ** 2;
+    dv2 += (a.gv[i]! + da * a.ga[i]! - b.gv[i]! - db * b.ga[i]!) ** 2;
+  }
+  const sp = a.gP[0]! + a.gP[7]! + a.gP[14]! + b.gP[0]! + b.gP[7]! + b.gP[14]!;
+  const sv = a.gP[21]! + a.gP[28]! + a.gP[35]! + b.gP[21]! + b.gP[28]! + b.gP[35]!;
+  return dp2 <= 9 * sp && dv2 <= 9 * sv;
+}
+
+/** νᵀS⁻¹ν for a symmetric positive-definite S (m = 3 or 4) by Cholesky, allocation-free. */
+function quadInv(S: Float64Array, m: number, n0: number, n1: number, n2: number, n3: number): number {
+  // in-place LDLᵀ-free Cholesky on a local copy
+  const l00 = Math.sqrt(S[0]!);
+  const l10 = S[m]! / l00;
+  const l20 = S[2 * m]! / l00;
+  const l11 = Math.sqrt(S[m + 1]! - l10 * l10);
+  const l21 = (S[2 * m + 1]! - l20 * l10) / l11;
+  const l22 = Math.sqrt(S[2 * m + 2]! - l20 * l20 - l21 * l21);
+  const y0 = n0 / l00;
+  const y1 = (n1 - l10 * y0) / l11;
+  const y2 = (n2 - l20 * y0 - l21 * y1) / l22;
+  let r = y0 * y0 + y1 * y1 + y2 * y2;
+  if (m === 4) {
+    const l30 = S[12]! / l00;
+    const l31 = (S[13]! - l30 * l10) / l11;
+    const l32 = (S[14]! - l30 * l20 - l31 * l21) / l22;
+    const l33 = Math.sqrt(S[15]! - l30 * l30 - l31 * l31 - l32 * l32);
+    const y3 = (n3 - l30 * y0 - l31 * y1 - l32 * y2) / l33;
+    r += y3 * y3;
+  }
+  return r === r ? r : Infinity;
+}
