@@ -10,12 +10,18 @@ import { loadScenario } from '../scenario/load.js';
 import { runSimulation } from '../sim/simulation.js';
 import { formatEvent, type SimEvent } from '../sim/events.js';
 import { summarise, summaryMarkdown } from '../report/summary.js';
+import { Engine } from '../engine/engine.js';
+import { TrackMetrics, metricsMarkdown } from '../report/track-metrics.js';
+import { trackerSensor } from '../track/sensors.js';
 import { startProgress } from './progress.js';
 
 export interface SimulateOptions {
   seed?: number;
   out?: string;
   json?: boolean;
+  metrics?: boolean;
+  /** false: the filter ignores the scenario's wind and temperature (no met message) */
+  met?: boolean;
 }
 
 /** Buffered line writer: events.jsonl of a large salvo is tens of MB, written in 1 MB chunks. */
@@ -51,21 +57,50 @@ export async function simulateCommand(file: string, opts: SimulateOptions, stdou
   }
   const progress = startProgress(`simulate ${scenario.name}`, { quiet: opts.json === true && !process.stderr.isTTY });
   const sink = events ? (ev: SimEvent) => events.write(formatEvent(ev)) : () => {};
+  let metrics: TrackMetrics | undefined;
+  const engine = new Engine(scenario.site, {
+    ...(opts.met !== false ? { met: scenario.environment } : {}),
+    onUpdate: (tr, plot) => metrics?.onUpdate(tr, plot),
+    onPrediction: (tr, p) => metrics?.onPrediction(tr, p),
+  });
+  let nextGospa = -Infinity;
   let run;
   try {
-    run = runSimulation(scenario, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), sink, onProgress: (f) => progress.update(f) });
+    run = runSimulation(scenario, {
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      sink,
+      onProgress: (f) => progress.update(f),
+      onStart: (truth) => {
+        if (opts.metrics) {
+          const sensors = scenario.site.sensors.map((c) => trackerSensor(c, engine.frame));
+          metrics = new TrackMetrics(truth, scenario.site, engine.frame, sensors);
+          nextGospa = truth.start;
+        }
+      },
+      onPlots: (plots, until) => {
+        metrics?.onPlots(plots);
+        const evs = engine.ingest(plots, until);
+        if (metrics && until >= nextGospa) {
+          metrics.sampleGospa(until, engine.tracker.live);
+          nextGospa = Math.floor(until) + 1;
+        }
+        return evs;
+      },
+    });
   } finally {
     progress.stop();
     events?.close();
   }
-  const summary = summarise(run);
+  const summary = summarise(run, engine.stats);
   const md = summaryMarkdown(summary);
-  const json = JSON.stringify(summary, null, 2) + '\n';
+  const result = metrics?.result();
+  const json = JSON.stringify(result ? { ...summary, metrics: result } : summary, null, 2) + '\n';
+  const mmd = result ? metricsMarkdown(result) : '';
   if (opts.out) {
-    writeFileSync(join(opts.out, 'report.md'), md);
+    writeFileSync(join(opts.out, 'report.md'), md + (mmd ? '\n' + mmd : ''));
     writeFileSync(join(opts.out, 'report.json'), json);
   }
-  stdout.write(opts.json ? json : md);
+  stdout.write(opts.json ? json : md + (mmd ? '\n' + mmd : ''));
 }
 
 function parseSeed(v: string): number {
@@ -81,6 +116,8 @@ export function register(program: Command): void {
     .option('--seed <n>', "random seed (overrides the scenario's)", parseSeed)
     .option('--out <dir>', 'write events.jsonl, report.md, report.json into DIR')
     .option('--json', 'print the report as JSON on stdout')
+    .option('--metrics', 'measure the tracker against the truth: impact and launch-point error vs the Cramér–Rao bound, NEES, false tracks, GOSPA')
+    .option('--no-met', "do not give the tracker the scenario's wind and temperature (as if no met message were available)")
     .action(async (file: string, opts: SimulateOptions) => {
       await simulateCommand(file, opts);
     });

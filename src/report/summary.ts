@@ -30,6 +30,8 @@ export interface RunSummary {
   nonBallistic: Array<{ id: string; kind: string; plots: number; firstDetection?: { t: string; sensor: string } }>;
   sensors: Array<{ sensor: string; plots: number; clutterPlots: number }>;
   totalPlots: number;
+  /** what the engine made of the plots (absent when no engine ran) */
+  engine?: { tracksInitiated: number; tracksConfirmed: number; tracksBallistic: number; predictions: number; unknownSensor: number; late: number };
 }
 
 /** UTC seconds → ISO-8601 with milliseconds. */
@@ -49,7 +51,7 @@ export function nearestLandmarkText(landmarks: readonly Landmark[], lat: number,
 
 const r = (v: number, digits: number): number => Number(v.toFixed(digits));
 
-export function summarise(run: SimulationRun): RunSummary {
+export function summarise(run: SimulationRun, engine?: RunSummary['engine']): RunSummary {
   const lms = run.scenario.site.landmarks;
   const threats: ThreatSummary[] = run.truth.threats.map((th) => {
     const tr = th.trajectory;
@@ -96,6 +98,14 @@ export function summarise(run: SimulationRun): RunSummary {
     nonBallistic,
     sensors: run.sensors.map((s) => ({ ...s })),
     totalPlots: run.totalPlots,
+    ...(engine
+      ? {
+          engine: {
+            tracksInitiated: engine.tracksInitiated, tracksConfirmed: engine.tracksConfirmed, tracksBallistic: engine.tracksBallistic,
+            predictions: engine.predictions, unknownSensor: engine.unknownSensor, late: engine.late,
+          },
+        }
+      : {}),
   };
 }
 
@@ -124,5 +134,14 @@ export function summaryMarkdown(s: RunSummary): string {
   lines.push('', '## Sensors', '', '| sensor | plots | of which clutter |', '|---|---|---|');
   for (const x of s.sensors) lines.push(`| ${x.sensor} | ${x.plots} | ${x.clutterPlots} |`);
   lines.push('', `Total plots: ${s.totalPlots}.`, '');
+  if (s.engine) {
+    const e = s.engine;
+    lines.push('## Tracking', '');
+    lines.push(
+      `Tracks started ${e.tracksInitiated}, confirmed ${e.tracksConfirmed}, classed ballistic ${e.tracksBallistic}; ${e.predictions} impact/launch predictions.` +
+        (e.unknownSensor || e.late ? ` Plots refused: ${e.unknownSensor} from unknown sensors, ${e.late} late or impossible.` : ''),
+      '',
+    );
+  }
   return lines.join('\n');
 }
