@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../core/errors.js';
 import { register as registerTrajectory } from './trajectory.js';
 import { register as registerSimulate } from './simulate.js';
+import { register as registerProcess } from './process.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   registerTrajectory(program);
   registerSimulate(program);
+  registerProcess(program);
   return program;
 }
 
