@@ -51,6 +51,7 @@ export class Engine {
   private readonly ballisticSeen = new Set<number>();
   private readonly predictOpts: Parameters<typeof predictImpact>[5];
   private readonly trackerEvents: TrackerEvent[] = [];
+  private readonly toPredict = new Set<Track>();
   private out: SimEvent[] = [];
   /** last prediction per live track (for the service and the display) */
   readonly predictions = new Map<number, PredictionEvent>();
@@ -78,6 +79,7 @@ export class Engine {
     const te = this.trackerEvents;
     te.length = 0;
     this.tracker.process(plots, until, te);
+    this.predictUpdated();
     for (const e of te) {
       const tr = e.track;
       // (confirmation happens at an update, whose track event onUpdate already wrote)
@@ -122,12 +124,24 @@ export class Engine {
     this.out.push(this.trackEvent(tr, plot.t, 'confirmed', plot.sensorId));
     if (tr.cls !== 'ballistic') return;
     this.ballisticSeen.add(tr.id);
-    const p = this.predict(tr);
-    if (p) {
-      this.out.push(p);
-      this.predictions.set(tr.id, p);
-      this.opts.onPrediction?.(tr, p);
+    this.toPredict.add(tr);
+  }
+
+  /**
+   * Predictions for the ballistic tracks updated in this batch, from each one's latest state: a track seen by
+   * two radars within one batch (< 0.5 s apart) gets one prediction, from its newest estimate.
+   */
+  private predictUpdated(): void {
+    for (const tr of this.toPredict) {
+      if (tr.cls !== 'ballistic' || !this.tracker.isLive(tr)) continue;
+      const p = this.predict(tr);
+      if (p) {
+        this.out.push(p);
+        this.predictions.set(tr.id, p);
+        this.opts.onPrediction?.(tr, p);
+      }
     }
+    this.toPredict.clear();
   }
 
   private predict(tr: Track): PredictionEvent | undefined {

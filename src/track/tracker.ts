@@ -61,6 +61,8 @@ export interface TrackerOptions {
   /** physical speed bounds for two-point initiation, m/s */
   vMin: number;
   vMax: number;
+  /** tracks one unassociated plot may start, pairing with the most recent earlier plots (several in dense salvos) */
+  initPairs: number;
   /** time between the two plots of an initiation, s */
   initDtMin: number;
   initDtMax: number;
@@ -89,6 +91,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   maxCoast: 6,
   vMin: 5,
   vMax: 1100,
+  initPairs: 2,
   initDtMin: 0.4,
   initDtMax: 3,
   kappaMean: 1e-3,
@@ -110,6 +113,8 @@ const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
 export class Track {
   readonly id: number;
   status: TrackStatus = 'tentative';
+  /** false once deleted, merged into another or ended at impact */
+  alive = true;
   cls: TrackClass = 'unknown';
   threat: ThreatClassEstimate | undefined;
   readonly ekf: BallisticEkf;
@@ -610,7 +615,7 @@ export class Tracker {
       }
       // the most recent earlier look first (shortest extrapolation), then the nearest: at most three tracks
       cands.sort((a, b) => a.dt - b.dt || a.d - b.d);
-      for (const c of cands.slice(0, 3)) this.startTrack(c.e, entry, out);
+      for (const c of cands.slice(0, this.opts.initPairs)) this.startTrack(c.e, entry, out);
     }
     for (const e of fresh) this.pool.push(e);
   }
@@ -686,6 +691,7 @@ export class Tracker {
         else if (until - tr.lastHit > o.maxCoast && !(tr.cls === 'ballistic' && tr.impactTime !== undefined && until - tr.lastHit < 3 * o.maxCoast)) dead = 'coasted';
       }
       if (dead) {
+        tr.alive = false;
         this.stats.deleted++;
         const t = dead === 'impact' ? tr.impactTime! : until;
         out.push({ kind: 'deleted', track: tr, t, reason: dead });
@@ -730,6 +736,7 @@ export class Tracker {
         gone[loser] = 1;
         removed++;
         const lt = tracks[loser]!;
+        lt.alive = false;
         this.stats.deleted++;
         if (lt.status === 'confirmed') out.push({ kind: 'deleted', track: lt, t: until, reason: 'duplicate' });
         if (loser === i) break;
@@ -738,11 +745,18 @@ export class Tracker {
     if (removed) this.tracks = tracks.filter((_, i) => !gone[i]);
   }
 
+  /** Whether the track is still live (not deleted, merged or ended at impact). */
+  isLive(tr: Track): boolean {
+    return tr.alive;
+  }
+
   /** Removes a track (e.g. after an interception); returns whether it was live. */
   drop(id: number): boolean {
-    const n = this.tracks.length;
-    this.tracks = this.tracks.filter((t) => t.id !== id);
-    return this.tracks.length < n;
+    const tr = this.tracks.find((t) => t.id === id);
+    if (!tr) return false;
+    tr.alive = false;
+    this.tracks = this.tracks.filter((t) => t !== tr);
+    return true;
   }
 }
 
