@@ -8,7 +8,7 @@
  * of 0.5 s of plot time, as the simulator does; each window's plot events and engine events go to events.jsonl
  * in time order.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -17,9 +17,11 @@ import { parseUtcDate, readRecording, type Recording } from '../io/recording.js'
 import { processReport, processReportMarkdown, throughputLine, type ProcessReport } from '../report/process-report.js';
 import { loadSite } from '../scenario/load.js';
 import type { Plot } from '../sense/plot.js';
+import { TracksGeoJson } from '../io/geojson.js';
 import { compareEvents, formatEvent, type SimEvent } from '../sim/events.js';
 import { plotEvent } from '../sim/simulation.js';
 import { startProgress } from './progress.js';
+import { LineFile } from './line-file.js';
 
 export interface ProcessOptions {
   site: string;
@@ -34,29 +36,6 @@ export const WINDOW = 0.5;
 /** After this long without plots the engine is told nothing more until the next plot (s): no empty windows over hours of silence. */
 const MAX_IDLE = 60;
 
-/** Buffered line writer (as in simulate.ts): events.jsonl of a long recording is large, written in 1 MB chunks. */
-class LineFile {
-  private fd: number;
-  private buf: string[] = [];
-  private size = 0;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-  write(s: string): void {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-}
 
 /**
  * Feeds time-ordered plots to the engine in windows of WINDOW s of plot time (aligned to multiples of WINDOW),
@@ -123,7 +102,11 @@ export async function processCommand(file: string, opts: ProcessOptions, stdout:
   }
   const engine = new Engine(site);
   const progress = startProgress(`process ${name}`, { quiet });
-  const sink = events ? (ev: SimEvent) => events.write(formatEvent(ev)) : () => {};
+  const geo = new TracksGeoJson();
+  const sink = (ev: SimEvent): void => {
+    events?.write(formatEvent(ev));
+    if (ev.type === 'track' || ev.type === 'prediction') geo.add(ev);
+  };
   let engineSeconds: number;
   try {
     engineSeconds = runEngine(engine, rec.plots, sink, (f) => progress.update(f));
@@ -144,6 +127,7 @@ export async function processCommand(file: string, opts: ProcessOptions, stdout:
   if (opts.out) {
     writeFileSync(join(opts.out, 'report.md'), md);
     writeFileSync(join(opts.out, 'report.json'), json);
+    writeFileSync(join(opts.out, 'tracks.geojson'), JSON.stringify(geo.toJSON()) + '\n');
   }
   if (opts.json) {
     stdout.write(json);
@@ -168,7 +152,7 @@ export function register(program: Command): void {
     )
     .argument('<recording>', 'libpcap capture (.pcap) or raw concatenated ASTERIX data blocks (.ast), told apart by their first bytes')
     .requiredOption('--site <file>', "site YAML file: its sensors' SAC/SIC and positions interpret the plots")
-    .option('--out <dir>', 'write events.jsonl, report.md, report.json into DIR')
+    .option('--out <dir>', 'write events.jsonl, report.md, report.json, tracks.geojson into DIR')
     .option(
       '--date <yyyy-mm-dd>',
       "raw .ast only (it has no capture times; CAT048 carries only the time of day): UTC date of the first plot, later plots follow it over midnight (default: today, UTC); a pcap's dates come from its timestamps",

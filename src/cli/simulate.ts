@@ -2,18 +2,20 @@
  * `tocsin simulate SCENARIO.yaml [--seed N] [--out DIR] [--json]`: runs a scenario to the end and prints
  * the summary; with --out writes events.jsonl, report.md and report.json.
  */
-import { mkdirSync, openSync, writeSync, closeSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { loadScenario } from '../scenario/load.js';
 import { runSimulation } from '../sim/simulation.js';
+import { TracksGeoJson } from '../io/geojson.js';
 import { formatEvent, type SimEvent } from '../sim/events.js';
 import { summarise, summaryMarkdown } from '../report/summary.js';
 import { Engine } from '../engine/engine.js';
 import { TrackMetrics, metricsMarkdown } from '../report/track-metrics.js';
 import { trackerSensor } from '../track/sensors.js';
 import { startProgress } from './progress.js';
+import { LineFile } from './line-file.js';
 
 export interface SimulateOptions {
   seed?: number;
@@ -24,29 +26,6 @@ export interface SimulateOptions {
   met?: boolean;
 }
 
-/** Buffered line writer: events.jsonl of a large salvo is tens of MB, written in 1 MB chunks. */
-class LineFile {
-  private fd: number;
-  private buf: string[] = [];
-  private size = 0;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-  write(s: string): void {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-}
 
 export async function simulateCommand(file: string, opts: SimulateOptions, stdout: NodeJS.WritableStream = process.stdout): Promise<void> {
   const scenario = loadScenario(file);
@@ -56,7 +35,11 @@ export async function simulateCommand(file: string, opts: SimulateOptions, stdou
     events = new LineFile(join(opts.out, 'events.jsonl'));
   }
   const progress = startProgress(`simulate ${scenario.name}`, { quiet: opts.json === true && !process.stderr.isTTY });
-  const sink = events ? (ev: SimEvent) => events.write(formatEvent(ev)) : () => {};
+  const geo = new TracksGeoJson();
+  const sink = (ev: SimEvent): void => {
+    events?.write(formatEvent(ev));
+    if (ev.type === 'track' || ev.type === 'prediction') geo.add(ev);
+  };
   let metrics: TrackMetrics | undefined;
   const engine = new Engine(scenario.site, {
     ...(opts.met !== false ? { met: scenario.environment } : {}),
@@ -99,6 +82,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions, stdou
   if (opts.out) {
     writeFileSync(join(opts.out, 'report.md'), md + (mmd ? '\n' + mmd : ''));
     writeFileSync(join(opts.out, 'report.json'), json);
+    writeFileSync(join(opts.out, 'tracks.geojson'), JSON.stringify(geo.toJSON()) + '\n');
   }
   stdout.write(opts.json ? json : md + (mmd ? '\n' + mmd : ''));
 }
@@ -114,7 +98,7 @@ export function register(program: Command): void {
     .description('run a scenario to the end: truth, radar plots (and, as they land, tracks, warnings, engagements); print the summary')
     .argument('<scenario>', 'scenario YAML file (e.g. scenarios/2021-12-19-green-zone-rockets.yaml)')
     .option('--seed <n>', "random seed (overrides the scenario's)", parseSeed)
-    .option('--out <dir>', 'write events.jsonl, report.md, report.json into DIR')
+    .option('--out <dir>', 'write events.jsonl, report.md, report.json, tracks.geojson into DIR')
     .option('--json', 'print the report as JSON on stdout')
     .option('--metrics', 'measure the tracker against the truth: impact and launch-point error vs the Cramér–Rao bound, NEES, false tracks, GOSPA')
     .option('--no-met', "do not give the tracker the scenario's wind and temperature (as if no met message were available)")
