@@ -174,32 +174,3 @@ export function determinant(a: Mat, n: number): number {
 export function norm3(x: number, y: number, z: number): number {
   return Math.sqrt(x * x + y * y + z * z);
 }
-
-/**
- * out = A·B for 3×3 row-major matrices, unrolled (the 3×3 blocks of the ballistic EKF's transition matrix are
- * built from a handful of these per step; the generic matMul's loop bookkeeping costs as much as the
- * arithmetic at this size). out must not alias A or B.
- */
-export function matMul3(out: Mat, a: Mat, b: Mat): Mat {
-  const a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, a4 = a[4]!, a5 = a[5]!, a6 = a[6]!, a7 = a[7]!, a8 = a[8]!;
-  const b0 = b[0]!, b1 = b[1]!, b2 = b[2]!, b3 = b[3]!, b4 = b[4]!, b5 = b[5]!, b6 = b[6]!, b7 = b[7]!, b8 = b[8]!;
-  out[0] = a0 * b0 + a1 * b3 + a2 * b6;
-  out[1] = a0 * b1 + a1 * b4 + a2 * b7;
-  out[2] = a0 * b2 + a1 * b5 + a2 * b8;
-  out[3] = a3 * b0 + a4 * b3 + a5 * b6;
-  out[4] = a3 * b1 + a4 * b4 + a5 * b7;
-  out[5] = a3 * b2 + a4 * b5 + a5 * b8;
-  out[6] = a6 * b0 + a7 * b3 + a8 * b6;
-  out[7] = a6 * b1 + a7 * b4 + a8 * b7;
-  out[8] = a6 * b2 + a7 * b5 + a8 * b8;
-  return out;
-}
-
-/** out = A·x for a 3×3 row-major A and a 3-vector x; out must not alias x. */
-export function matVec3(out: Vec, a: Mat, x: Vec): Vec {
-  const x0 = x[0]!, x1 = x[1]!, x2 = x[2]!;
-  out[0] = a[0]! * x0 + a[1]! * x1 + a[2]! * x2;
-  out[1] = a[3]! * x0 + a[4]! * x1 + a[5]! * x2;
-  out[2] = a[6]! * x0 + a[7]! * x1 + a[8]! * x2;
-  return out;
-}
