@@ -26,6 +26,8 @@ export interface EngineOptions {
   tracker?: Partial<TrackerOptions>;
   /** receives every track update with its plot (metrics; simulation only reads truth through it) */
   onUpdate?: (track: Track, plot: Plot) => void;
+  /** false: track and classify only, no impact/launch predictions (benchmarks of the tracker alone) */
+  predictions?: boolean;
   /** receives every prediction with the track it came from */
   onPrediction?: (track: Track, prediction: PredictionEvent) => void;
 }
@@ -79,7 +81,8 @@ export class Engine {
     const te = this.trackerEvents;
     te.length = 0;
     this.tracker.process(plots, until, te);
-    this.predictUpdated();
+    if (this.opts.predictions !== false) this.predictUpdated();
+    else this.toPredict.clear();
     for (const e of te) {
       const tr = e.track;
       // (confirmation happens at an update, whose track event onUpdate already wrote)

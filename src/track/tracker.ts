@@ -117,8 +117,8 @@ export class Track {
   alive = true;
   cls: TrackClass = 'unknown';
   threat: ThreatClassEstimate | undefined;
-  readonly ekf: BallisticEkf;
-  readonly cv: CvEkf;
+  private filters: { ekf: BallisticEkf; cv: CvEkf } | undefined;
+  private make: (() => { ekf: BallisticEkf; cv: CvEkf }) | undefined;
   /** log-likelihood ratio ballistic : constant velocity */
   llr = 0;
   /** UTC s of the first plot, of the last plot */
@@ -141,13 +141,26 @@ export class Track {
   readonly gP = new Float64Array(36);
   gq = 0;
 
-  constructor(id: number, ekf: BallisticEkf, cv: CvEkf, born: number, slotEnd: number) {
+  /**
+   * The filters are made on first use: most two-point tracks die before their first update (wrong pairs in
+   * a dense salvo), and then never cost the two filters' workspaces.
+   */
+  constructor(id: number, make: () => { ekf: BallisticEkf; cv: CvEkf }, born: number, slotEnd: number) {
     this.id = id;
-    this.ekf = ekf;
-    this.cv = cv;
+    this.make = make;
     this.born = born;
     this.lastHit = born;
     this.slotEnd = slotEnd;
+  }
+
+  /** the ballistic filter (position, velocity, κ) */
+  get ekf(): BallisticEkf {
+    return (this.filters ??= this.make!()).ekf;
+  }
+
+  /** the constant-velocity filter (the classifier's other model) */
+  get cv(): CvEkf {
+    return (this.filters ??= this.make!()).cv;
   }
 
   get pBallistic(): number {
@@ -174,9 +187,35 @@ export interface TrackerStats {
   confirmed: number;
   deleted: number;
   filterFailures: number;
+  /** candidate pairs from the grid, and those that needed the exact innovation (cost diagnostics) */
+  candidates: number;
+  exactGates: number;
+  /** tracks dropped as duplicates of another on the same object */
+  merged: number;
 }
 
 const G = 9.80665;
+
+/** Gating edges of one sensor: candidate (track row, plot column) pairs with their NIS. */
+interface Edges {
+  n: number;
+  rows: Int32Array;
+  cols: Int32Array;
+  costs: Float64Array;
+}
+
+function growEdges(e: Edges): void {
+  const c = 2 * e.rows.length;
+  const r = new Int32Array(c);
+  r.set(e.rows);
+  const k = new Int32Array(c);
+  k.set(e.cols);
+  const w = new Float64Array(c);
+  w.set(e.costs);
+  e.rows = r;
+  e.cols = k;
+  e.costs = w;
+}
 
 /** An unassociated plot waiting to pair into a new track: time, site-ENU point and its covariance. */
 interface PoolEntry {
@@ -192,7 +231,7 @@ export class Tracker {
   readonly opts: TrackerOptions;
   readonly sensors: Map<string, TrackerSensor>;
   readonly slot: number;
-  readonly stats: TrackerStats = { plots: 0, unknownSensor: 0, late: 0, associated: 0, initiations: 0, confirmed: 0, deleted: 0, filterFailures: 0 };
+  readonly stats: TrackerStats = { plots: 0, unknownSensor: 0, late: 0, associated: 0, initiations: 0, confirmed: 0, deleted: 0, filterFailures: 0, candidates: 0, exactGates: 0, merged: 0 };
   observer: TrackerObserver | undefined;
   private tracks: Track[] = [];
   private nextId = 1;
@@ -204,12 +243,14 @@ export class Tracker {
   private plotSensor: (TrackerSensor | undefined)[] = [];
   private readonly grid = new SpatialGrid(1500, 1024);
   private hits = new Int32Array(256);
-  // edges per sensor
+  // gating edges per sensor, assignment output, each track's plots of the batch
   private readonly assigner = new Assigner();
-  private eRows = new Int32Array(256);
-  private eCols = new Int32Array(256);
-  private eCost = new Float64Array(256);
+  private readonly sensorList: TrackerSensor[];
+  private readonly sensorIndex: Map<TrackerSensor, number>;
+  private readonly edges: Edges[];
   private rowToCol = new Int32Array(256);
+  private asg = new Int32Array(256);
+  private readonly list: Int32Array;
   private taken = new Uint8Array(256);
   // initiation pool: unassociated plots of earlier batches
   private pool: PoolEntry[] = [];
@@ -234,6 +275,10 @@ export class Tracker {
     this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...opts };
     this.sensors = new Map(sensors.map((s) => [s.id, s]));
     if (sensors.length === 0) throw new RangeError('Tracker: no sensors');
+    this.sensorList = [...this.sensors.values()];
+    this.sensorIndex = new Map(this.sensorList.map((s, i) => [s, i]));
+    this.edges = this.sensorList.map(() => ({ n: 0, rows: new Int32Array(256), cols: new Int32Array(256), costs: new Float64Array(256) }));
+    this.list = new Int32Array(this.sensorList.length);
     this.slot = Math.min(...sensors.map((s) => s.period));
     [this.gate3, this.gate4] = CHI2[this.opts.gateProbability];
   }
@@ -281,21 +326,7 @@ export class Tracker {
     }
   }
 
-  private ensureEdges(n: number): void {
-    if (this.eRows.length < n) {
-      let c = this.eRows.length;
-      while (c < n) c *= 2;
-      const r = new Int32Array(c);
-      r.set(this.eRows);
-      const k = new Int32Array(c);
-      k.set(this.eCols);
-      const w = new Float64Array(c);
-      w.set(this.eCost);
-      this.eRows = r;
-      this.eCols = k;
-      this.eCost = w;
-    }
-  }
+
 
   private associate(batch: Plot[], sensorsOf: TrackerSensor[], out: TrackerEvent[]): void {
     const n = batch.length;
@@ -319,9 +350,10 @@ export class Tracker {
     const nT = tracks.length;
     if (this.rowToCol.length < nT) this.rowToCol = new Int32Array(Math.max(2 * nT, 256));
     // Gate: candidate pairs per sensor, as edges (track row, plot column, NIS).
-    const sensorList = [...this.sensors.values()];
-    const perSensor: { rows: number[]; cols: number[]; costs: number[] }[] = sensorList.map(() => ({ rows: [], cols: [], costs: [] }));
-    const sensorIndex = new Map(sensorList.map((s, i) => [s, i]));
+    const sensorList = this.sensorList;
+    const nS = sensorList.length;
+    const edges = this.edges;
+    for (const e of edges) e.n = 0;
     const found = this.hits;
     for (let i = 0; i < nT; i++) {
       const tr = tracks[i]!;
@@ -346,6 +378,7 @@ export class Tracker {
       const radius = Math.sqrt(this.gate4 * (2 * (trPP + adt * adt * trVV) + tr.gq * adt * adt * adt + meas)) + speed * half + 20;
       const k = grid.query(ex, ey, ez, radius, found);
       const cnt = Math.min(k, found.length);
+      this.stats.candidates += cnt;
       for (let c = 0; c < cnt; c++) {
         const j = found[c]!;
         const s = sensorsOf[j]!;
@@ -361,46 +394,55 @@ export class Tracker {
         const sg = s.sigmas;
         const bound = this.gate4 * (2 * (trPP + adj * adj * trVV) + tr.gq * adj * adj * adj + sg.range ** 2 + pl.range * pl.range * (sg.az ** 2 + sg.el ** 2));
         if (d2 > bound) continue;
+        this.stats.exactGates++;
         const nis = this.gateNis(tr, batch[j]!, s);
         const m = batch[j]!.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
         if (nis <= (m === 4 ? this.gate4 : this.gate3)) {
-          const e = perSensor[sensorIndex.get(s)!]!;
-          e.rows.push(i);
-          e.cols.push(j);
-          e.costs.push(nis);
+          const e = edges[this.sensorIndex.get(s)!]!;
+          if (e.n === e.rows.length) growEdges(e);
+          e.rows[e.n] = i;
+          e.cols[e.n] = j;
+          e.costs[e.n] = nis;
+          e.n++;
         }
       }
     }
-    // Assign per sensor; collect each track's plots.
-    const assigned: number[][] = tracks.map(() => []);
+    // Assign per sensor; collect each track's plots (at most one per sensor) in asg[i·nS + sensor].
+    if (this.asg.length < nT * nS) this.asg = new Int32Array(2 * nT * nS + 64);
+    const asg = this.asg;
+    asg.fill(-1, 0, nT * nS);
     const taken = this.taken;
     taken.fill(0, 0, n);
-    perSensor.forEach((e) => {
-      const ne = e.rows.length;
-      if (ne === 0) return;
-      this.ensureEdges(ne);
-      for (let q = 0; q < ne; q++) {
-        this.eRows[q] = e.rows[q]!;
-        this.eCols[q] = e.cols[q]!;
-        this.eCost[q] = e.costs[q]!;
-      }
-      // miss cost = the 3-dof gate: a pair inside the gate is always preferred to a miss
-      this.assigner.cluster(this.eRows, this.eCols, this.eCost, ne, nT, n, this.gate4, this.rowToCol);
+    for (let si = 0; si < nS; si++) {
+      const e = edges[si]!;
+      if (e.n === 0) continue;
+      // miss cost = the 4-dof gate: any pair inside its gate is preferred to a miss
+      this.assigner.cluster(e.rows, e.cols, e.costs, e.n, nT, n, this.gate4, this.rowToCol);
       for (let i = 0; i < nT; i++) {
         const j = this.rowToCol[i]!;
         if (j >= 0) {
-          assigned[i]!.push(j);
+          asg[i * nS + si] = j;
           taken[j] = 1;
         }
       }
-    });
-    // Update each track with its plots in time order.
+    }
+    // Update each track with its plots in time order (insertion sort of ≤ nS entries).
+    const list = this.list;
     for (let i = 0; i < nT; i++) {
-      const list = assigned[i]!;
-      if (list.length === 0) continue;
-      list.sort((a, b) => batch[a]!.t - batch[b]!.t);
+      let len = 0;
+      for (let si = 0; si < nS; si++) {
+        const j = asg[i * nS + si]!;
+        if (j < 0) continue;
+        let k = len++;
+        while (k > 0 && batch[list[k - 1]!]!.t > batch[j]!.t) {
+          list[k] = list[k - 1]!;
+          k--;
+        }
+        list[k] = j;
+      }
+      if (len === 0) continue;
       const tr = tracks[i]!;
-      for (const j of list) this.updateTrack(tr, batch[j]!, sensorsOf[j]!, out);
+      for (let k = 0; k < len; k++) this.updateTrack(tr, batch[list[k]!]!, sensorsOf[list[k]!]!, out);
     }
     // Initiation from what no track took.
     this.initiate(batch, sensorsOf, taken, out);
@@ -559,27 +601,30 @@ export class Tracker {
       tr.gq = tr.cv.q;
       tr.gt = tr.cv.t;
     } else {
-      const x = tr.ekf.x;
-      ballisticRhs(x, this.frame, this.acc, this.opts.met);
-      const P = tr.ekf.P;
-      for (let a = 0; a < 3; a++) {
-        tr.gp[a] = x[a]!;
-        tr.gv[a] = x[a + 3]!;
-        tr.ga[a] = this.acc[a + 3]!;
-      }
-      for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) tr.gP[a * 6 + b] = P[a * NX + b]!;
-      // κ uncertainty becomes acceleration uncertainty: |∂a/∂κ|·σκ ≈ (drag accel/κ)·σκ
-      const kap = x[6]!;
-      let q = this.opts.qBallistic;
-      if (kap > 0) {
-        const ag = Math.hypot(this.acc[3]!, this.acc[4]!, this.acc[5]! + G);
-        const ak = (ag / kap) * Math.sqrt(Math.max(0, P[48]!));
-        q += ak * ak; // as a white-noise density over ~1 s
-      }
-      if (tr.ekf.t - tr.born <= this.opts.boostAge) q += this.opts.boostAccel * this.opts.boostAccel;
-      tr.gq = q;
-      tr.gt = tr.ekf.t;
+      this.ballisticGatingBase(tr, tr.ekf.x, tr.ekf.P, tr.ekf.t);
     }
+  }
+
+  /** Gating base from a ballistic state x (7) and covariance P (7×7) at time t. */
+  private ballisticGatingBase(tr: Track, x: Float64Array, P: Float64Array, t: number): void {
+    ballisticRhs(x, this.frame, this.acc, this.opts.met);
+    for (let a = 0; a < 3; a++) {
+      tr.gp[a] = x[a]!;
+      tr.gv[a] = x[a + 3]!;
+      tr.ga[a] = this.acc[a + 3]!;
+    }
+    for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) tr.gP[a * 6 + b] = P[a * NX + b]!;
+    // κ uncertainty becomes acceleration uncertainty: |∂a/∂κ|·σκ ≈ (drag accel/κ)·σκ
+    const kap = x[6]!;
+    let q = this.opts.qBallistic;
+    if (kap > 0) {
+      const ag = Math.hypot(this.acc[3]!, this.acc[4]!, this.acc[5]! + G);
+      const ak = (ag / kap) * Math.sqrt(Math.max(0, P[48]!));
+      q += ak * ak; // as a white-noise density over ~1 s
+    }
+    if (t - tr.born <= this.opts.boostAge) q += this.opts.boostAccel * this.opts.boostAccel;
+    tr.gq = q;
+    tr.gt = t;
   }
 
   private initiate(batch: Plot[], sensorsOf: TrackerSensor[], taken: Uint8Array, out: TrackerEvent[]): void {
@@ -590,7 +635,7 @@ export class Tracker {
     const pg = this.poolGrid;
     pg.clear();
     this.pool.forEach((e, k) => pg.insert(k, e.p[0]!, e.p[1]!, e.p[2]!));
-    const found = new Int32Array(64);
+    let found = new Int32Array(256);
     const fresh: PoolEntry[] = [];
     for (let j = 0; j < batch.length; j++) {
       if (taken[j]) continue;
@@ -602,19 +647,49 @@ export class Tracker {
       const entry = { t: plot.t, p, cov, plot, sensor: s };
       fresh.push(entry);
       if (this.pool.length === 0) continue;
-      const k = Math.min(pg.query(p[0]!, p[1]!, p[2]!, o.vMax * o.initDtMax + 200, found), found.length);
-      const cands: { e: PoolEntry; dt: number; d: number }[] = [];
+      const radius = o.vMax * o.initDtMax + 200;
+      let k = pg.query(p[0]!, p[1]!, p[2]!, radius, found);
+      if (k > found.length) {
+        found = new Int32Array(2 * k);
+        k = pg.query(p[0]!, p[1]!, p[2]!, radius, found);
+      }
+      const cands: { e: PoolEntry; dt: number; score: number }[] = [];
       for (let c = 0; c < k; c++) {
         const e = this.pool[found[c]!]!;
         const dt = plot.t - e.t;
         if (dt < o.initDtMin || dt > o.initDtMax) continue;
-        const d = Math.hypot(p[0]! - e.p[0]!, p[1]! - e.p[1]!, p[2]! - e.p[2]!);
+        const dx = p[0]! - e.p[0]!;
+        const dy = p[1]! - e.p[1]!;
+        const dz = p[2]! - e.p[2]!;
+        const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
         const slack = 3 * Math.sqrt(cov[0]! + cov[4]! + cov[8]! + e.cov[0]! + e.cov[4]! + e.cov[8]!);
         if (d > o.vMax * dt + slack || d < o.vMin * dt - slack) continue;
-        cands.push({ e, dt, d });
+        // Range rate, when the plots carry it, tells pairs apart where distance cannot (rockets of a ripple
+        // fly one path a fraction of a second apart): the pair's mean velocity seen along each plot's line of
+        // sight must match that plot's Doppler, within the pair's velocity noise (range σ over dt), the
+        // difference between mean and end velocity under up to 30 m/s² of drag, and the Doppler σ.
+        let score = 0;
+        let ok = true;
+        for (const q of [entry, e]) {
+          const rr = q.plot.rangeRate;
+          const srr = q.sensor.sigmas.rangeRate;
+          if (rr === undefined || srr === undefined) continue;
+          const sp = q.sensor.positionInSite;
+          const lx = q.p[0]! - sp[0]!;
+          const ly = q.p[1]! - sp[1]!;
+          const lz = q.p[2]! - sp[2]!;
+          const ln = Math.sqrt(lx * lx + ly * ly + lz * lz);
+          const pred = (dx * lx + dy * ly + dz * lz) / (dt * ln);
+          const var_ = (s.sigmas.range ** 2 + e.sensor.sigmas.range ** 2) / (dt * dt) + (15 * dt) ** 2 + srr * srr;
+          const chi = (pred - rr) ** 2 / var_;
+          if (chi > 16) ok = false;
+          score += chi;
+        }
+        if (!ok) continue;
+        cands.push({ e, dt, score: score + 0.01 * dt });
       }
-      // the most recent earlier look first (shortest extrapolation), then the nearest: at most three tracks
-      cands.sort((a, b) => a.dt - b.dt || a.d - b.d);
+      // the most consistent pairs first (Doppler), the most recent look breaking ties
+      cands.sort((a, b) => a.score - b.score || a.dt - b.dt);
       for (const c of cands.slice(0, this.opts.initPairs)) this.startTrack(c.e, entry, out);
     }
     for (const e of fresh) this.pool.push(e);
@@ -646,20 +721,26 @@ export class Tracker {
       }
     }
     P[48] = o.kappaSigma * o.kappaSigma;
-    const ekf = new BallisticEkf({ frame: this.frame, q: o.qBallistic, qKappa: o.qKappa, ...o.met });
-    const x0 = [b.p[0]!, b.p[1]!, b.p[2]!, v[0]!, v[1]!, v[2]!, o.kappaMean];
-    ekf.init(x0, P, b.t);
-    const cv = new CvEkf(this.frame, o.qCv);
-    const P6 = new Float64Array(36);
-    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P6[i * 6 + j] = P[i * NX + j]!;
+    const x0 = Float64Array.of(b.p[0]!, b.p[1]!, b.p[2]!, v[0]!, v[1]!, v[2]!, o.kappaMean);
     const vcv = [(b.p[0]! - a.p[0]!) / dt, (b.p[1]! - a.p[1]!) / dt, (b.p[2]! - a.p[2]!) / dt];
-    cv.init(b.p, vcv, P6, b.t);
-    const tr = new Track(this.nextId++, ekf, cv, a.t, this.slotEndAfter(b.t));
+    const frame = this.frame;
+    const t0 = b.t;
+    const pos = b.p;
+    const make = (): { ekf: BallisticEkf; cv: CvEkf } => {
+      const ekf = new BallisticEkf({ frame, q: o.qBallistic, qKappa: o.qKappa, ...o.met });
+      ekf.init(x0, P, t0);
+      const cv = new CvEkf(frame, o.qCv);
+      const P6 = new Float64Array(36);
+      for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P6[i * 6 + j] = P[i * NX + j]!;
+      cv.init(pos, vcv, P6, t0);
+      return { ekf, cv };
+    };
+    const tr = new Track(this.nextId++, make, a.t, this.slotEndAfter(b.t));
     tr.history = 1; // the first plot's look
     tr.hitInSlot = true;
     tr.hits = 2;
     tr.lastHit = b.t;
-    this.setGatingBase(tr);
+    this.ballisticGatingBase(tr, x0, P, t0);
     this.tracks.push(tr);
     this.stats.initiations++;
     void out;
@@ -698,7 +779,7 @@ export class Tracker {
       } else keep.push(tr);
     }
     this.tracks = keep;
-    this.mergeDuplicates(until, out);
+    if (!process.env.NOMERGE) this.mergeDuplicates(until, out);
   }
 
   /**
@@ -738,6 +819,7 @@ export class Tracker {
         const lt = tracks[loser]!;
         lt.alive = false;
         this.stats.deleted++;
+        this.stats.merged++;
         if (lt.status === 'confirmed') out.push({ kind: 'deleted', track: lt, t: until, reason: 'duplicate' });
         if (loser === i) break;
       }
