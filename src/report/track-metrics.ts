@@ -44,6 +44,8 @@ interface TrackRecord {
   confirmedAt?: number;
   everBallistic: boolean;
   predictions: PredictionRecord[];
+  /** the last threat-class estimate */
+  threat?: string;
 }
 
 export interface ThreatMetrics {
@@ -54,6 +56,8 @@ export interface ThreatMetrics {
   confirmedAt?: number;
   /** s from launch to confirmation */
   confirmLatency?: number;
+  /** the track's last threat-class estimate */
+  threatClass?: string;
   /** per offset (METRIC_OFFSETS): errors (m) and bound (RMS radial, m) of the first prediction at or after it */
   impactError: (number | null)[];
   impactBound: (number | null)[];
@@ -65,6 +69,8 @@ export interface MetricsResult {
   threats: ThreatMetrics[];
   confirmedThreats: number;
   nees: { updates: number; inBand: number; fractionInBand: number; mean: number };
+  /** threat-class estimates of the confirmed threats: exact type, right family only, wrong, undecided */
+  threatClass: { exact: number; family: number; wrong: number; undecided: number };
   falseBallistic: { trackId: number; source: string }[];
   confirmedNonThreatTracks: number;
   gospa: { samples: number; mean: number; meanLocalisation: number; meanMissed: number; meanFalse: number };
@@ -139,6 +145,7 @@ export class TrackMetrics {
     r.counts.set(src, (r.counts.get(src) ?? 0) + 1);
     if (tr.status === 'confirmed' && r.confirmedAt === undefined) r.confirmedAt = plot.t;
     if (tr.cls === 'ballistic') r.everBallistic = true;
+    if (tr.threat) r.threat = tr.threat.cls;
     if (tr.status !== 'confirmed') return;
     const th = this.threatById.get(src);
     if (!th || !th.stateAt(plot.t, this.s6)) return;
@@ -227,6 +234,7 @@ export class TrackMetrics {
         tm.trackId = r.id;
         tm.confirmedAt = r.confirmedAt;
         tm.confirmLatency = r.confirmedAt - th.launchTime;
+        if (r.threat) tm.threatClass = r.threat;
         this.errorsAndBounds(th, r, tm);
       }
       threats.push(tm);
@@ -248,6 +256,16 @@ export class TrackMetrics {
       ),
       counts: offs.map((k) => col((t) => t.impactError[k] ?? null).length),
     };
+    const threatClass = { exact: 0, family: 0, wrong: 0, undecided: 0 };
+    for (const t of threats) {
+      if (t.confirmedAt === undefined) continue;
+      const c = t.threatClass;
+      const fam = t.type.split('-')[0]!;
+      if (c === undefined || c === 'ballistic') threatClass.undecided++;
+      else if (c === t.type) threatClass.exact++;
+      else if (c === fam) threatClass.family++;
+      else threatClass.wrong++;
+    }
     const gs = this.gospaSamples;
     const avg = (f: (s: (typeof gs)[number]) => number): number => (gs.length ? gs.reduce((a, s) => a + f(s), 0) / gs.length : 0);
     return {
@@ -259,6 +277,7 @@ export class TrackMetrics {
         fractionInBand: this.neesUpdates ? this.neesIn / this.neesUpdates : 0,
         mean: this.neesUpdates ? this.neesSum / this.neesUpdates : 0,
       },
+      threatClass,
       falseBallistic,
       confirmedNonThreatTracks: confirmedNonThreat,
       gospa: { samples: gs.length, mean: avg((s) => s.total), meanLocalisation: avg((s) => s.loc), meanMissed: avg((s) => s.missed), meanFalse: avg((s) => s.fals) },
@@ -319,6 +338,11 @@ export function metricsMarkdown(m: MetricsResult): string {
   lines.push(
     `NEES (position and velocity, at ${m.nees.updates} updates of confirmed tracks on threats): mean ${m.nees.mean.toFixed(2)} (6 if consistent); ` +
       `${(100 * m.nees.fractionInBand).toFixed(1)} % inside the 95 % χ²₆ band [${NEES_LO}, ${NEES_HI}].`,
+  );
+  const tc = m.threatClass;
+  lines.push(
+    `Threat class (last estimate of each confirmed threat): type right ${tc.exact}, only the family (rocket/mortar) named ${tc.family}, ` +
+      `wrong ${tc.wrong}, undecided ${tc.undecided}.`,
   );
   lines.push(
     `False ballistic tracks (from clutter, drones, aircraft, birds): ${m.falseBallistic.length}` +
