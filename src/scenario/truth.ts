@@ -7,7 +7,7 @@ import { geodeticToEcef } from '../geo/wgs84.js';
 import { threatSpec } from '../physics/catalogue.js';
 import { fly, stateAt, type Trajectory } from '../physics/trajectory.js';
 import { solveAim } from '../physics/aim.js';
-import type { TruthTarget } from '../sense/truth-target.js';
+import { killTarget, type TruthKill, type TruthTarget } from '../sense/truth-target.js';
 import type { Scenario, ThreatDef, NonBallisticDef } from './load.js';
 import { InputError } from '../core/errors.js';
 
@@ -15,14 +15,48 @@ export interface ThreatTruth extends TruthTarget {
   kind: 'threat';
   def: ThreatDef;
   trajectory: Trajectory;
-  /** UTC seconds of launch and impact */
+  /** UTC seconds of launch and impact (the impact it would have had, when it was killed in flight) */
   launchTime: number;
   impactTime: number;
+  /**
+   * Destroys the threat in flight at UTC t (an interception): radars stop seeing it after t, `killed` holds
+   * the point. Returns the kill, or undefined when it is not in flight at t. See truthInterceptedEvent.
+   */
+  kill(t: number): TruthKill | undefined;
 }
 
 export interface NonBallisticTruth extends TruthTarget {
   kind: 'drone' | 'aircraft' | 'bird';
   def: NonBallisticDef;
+  /** destroys the object at UTC t (as ThreatTruth.kill) */
+  kill(t: number): TruthKill | undefined;
+}
+
+/**
+ * The truth event of an interception (simulation, events.jsonl): a threat destroyed in the air, where and
+ * when (the fields of the impact event, with the point in the air). A killed threat has no impact event.
+ */
+export interface TruthInterceptedEvent {
+  type: 'truth';
+  t: number;
+  event: 'intercepted';
+  threatId: string;
+  threatType: string;
+  lat: number;
+  lon: number;
+  alt: number;
+  speed: number;
+  timeOfFlight: number;
+}
+
+/** The 'intercepted' truth event of a killed threat (undefined when it was not killed). */
+export function truthInterceptedEvent(th: ThreatTruth): TruthInterceptedEvent | undefined {
+  const k = th.killed;
+  if (!k) return undefined;
+  return {
+    type: 'truth', t: k.t, event: 'intercepted', threatId: th.id, threatType: th.def.type,
+    lat: k.lat, lon: k.lon, alt: k.alt, speed: k.speed, timeOfFlight: k.t - th.launchTime,
+  };
 }
 
 export interface ScenarioTruth {
@@ -61,7 +95,7 @@ export function flyThreat(scenario: Scenario, def: ThreatDef): ThreatTruth {
   }
   const launchTime = scenario.start + def.at;
   const impactTime = launchTime + trajectory.impact.t;
-  return {
+  const th: ThreatTruth = {
     kind: 'threat',
     id: def.id,
     def,
@@ -71,7 +105,9 @@ export function flyThreat(scenario: Scenario, def: ThreatDef): ThreatTruth {
     tStart: launchTime,
     tEnd: impactTime,
     stateAt: (t: number, out: Float64Array) => stateAt(trajectory, t - launchTime, out),
+    kill: (t: number) => killTarget(th, t),
   };
+  return th;
 }
 
 /** A non-ballistic object flying straight legs (in ECEF) between timed waypoints. */
@@ -100,7 +136,11 @@ export function nonBallisticTarget(scenario: Scenario, def: NonBallisticDef): No
     }
     return true;
   };
-  return { kind: def.kind, id: def.id, def, tStart: times[0]!, tEnd: times[n - 1]!, stateAt: stateAtFn };
+  const obj: NonBallisticTruth = {
+    kind: def.kind, id: def.id, def, tStart: times[0]!, tEnd: times[n - 1]!, stateAt: stateAtFn,
+    kill: (t: number) => killTarget(obj, t),
+  };
+  return obj;
 }
 
 /** The whole truth of a scenario. */
