@@ -9,13 +9,19 @@ import { InputError } from '../core/errors.js';
 import { loadScenario } from '../scenario/load.js';
 import { runSimulation } from '../sim/simulation.js';
 import { TracksGeoJson } from '../io/geojson.js';
-import { formatEvent, type SimEvent } from '../sim/events.js';
+import { formatEvent, type AlertEvent, type SimEvent } from '../sim/events.js';
 import { summarise, summaryMarkdown } from '../report/summary.js';
 import { Engine } from '../engine/engine.js';
 import { TrackMetrics, metricsMarkdown } from '../report/track-metrics.js';
 import { trackerSensor } from '../track/sensors.js';
+import { truthAssessor } from '../sim/assess.js';
+import { IncidentBuilder, incidentMarkdown } from '../report/incident.js';
+import { capXml } from '../io/cap.js';
 import { startProgress } from './progress.js';
 import { LineFile } from './line-file.js';
+
+/** CAP <sender> of the simulator's alerts */
+const CAP_SENDER = 'tocsin-simulator@example.invalid';
 
 export interface SimulateOptions {
   seed?: number;
@@ -36,9 +42,22 @@ export async function simulateCommand(file: string, opts: SimulateOptions, stdou
   }
   const progress = startProgress(`simulate ${scenario.name}`, { quiet: opts.json === true && !process.stderr.isTTY });
   const geo = new TracksGeoJson();
-  const sink = (ev: SimEvent): void => {
+  const incidents = new IncidentBuilder(scenario.site);
+  const capDir = opts.out ? join(opts.out, 'alerts') : undefined;
+  if (capDir) mkdirSync(capDir, { recursive: true });
+  const write = (ev: SimEvent): void => {
     events?.write(formatEvent(ev));
     if (ev.type === 'track' || ev.type === 'prediction') geo.add(ev);
+    if (ev.type === 'alert' && capDir && 'messageId' in ev) {
+      const a = ev as AlertEvent;
+      writeFileSync(join(capDir, `${a.messageId}.cap.xml`), capXml(a, scenario.site, { sender: CAP_SENDER }));
+    }
+  };
+  const sink = (ev: SimEvent): void => {
+    // an incident closed by this event's time is written before it (incident events carry their close time)
+    incidents.add(ev);
+    for (const inc of incidents.takeIncidentEvents()) write(inc);
+    write(ev);
   };
   let metrics: TrackMetrics | undefined;
   const engine = new Engine(scenario.site, {
@@ -54,6 +73,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions, stdou
       sink,
       onProgress: (f) => progress.update(f),
       onStart: (truth) => {
+        engine.assess = truthAssessor(truth, opts.seed ?? scenario.seed);
         if (opts.metrics) {
           const sensors = scenario.site.sensors.map((c) => trackerSensor(c, engine.frame));
           metrics = new TrackMetrics(truth, scenario.site, engine.frame, sensors);
@@ -70,14 +90,21 @@ export async function simulateCommand(file: string, opts: SimulateOptions, stdou
         return evs;
       },
     });
+    // closing times are kept to the millisecond: round up so the incident event does not precede the last one
+    incidents.close(Math.ceil(run.truth.end * 1000) / 1000);
+    for (const inc of incidents.takeIncidentEvents()) write(inc);
   } finally {
     progress.stop();
     events?.close();
   }
   const summary = summarise(run, engine.stats);
-  const md = summaryMarkdown(summary);
+  const md =
+    incidents
+      .incidents()
+      .map((inc) => incidentMarkdown(inc, scenario.site) + '\n')
+      .join('') + summaryMarkdown(summary);
   const result = metrics?.result();
-  const json = JSON.stringify(result ? { ...summary, metrics: result } : summary, null, 2) + '\n';
+  const json = JSON.stringify({ incidents: incidents.incidents(), ...summary, ...(result ? { metrics: result } : {}) }, null, 2) + '\n';
   const mmd = result ? metricsMarkdown(result) : '';
   if (opts.out) {
     writeFileSync(join(opts.out, 'report.md'), md + (mmd ? '\n' + mmd : ''));
@@ -98,7 +125,7 @@ export function register(program: Command): void {
     .description('run a scenario to the end: truth, radar plots (and, as they land, tracks, warnings, engagements); print the summary')
     .argument('<scenario>', 'scenario YAML file (e.g. scenarios/2021-12-19-green-zone-rockets.yaml)')
     .option('--seed <n>', "random seed (overrides the scenario's)", parseSeed)
-    .option('--out <dir>', 'write events.jsonl, report.md, report.json, tracks.geojson into DIR')
+    .option('--out <dir>', 'write events.jsonl, report.md, report.json, tracks.geojson and alerts/*.cap.xml into DIR')
     .option('--json', 'print the report as JSON on stdout')
     .option('--metrics', 'measure the tracker against the truth: impact and launch-point error vs the Cramér–Rao bound, NEES, false tracks, GOSPA')
     .option('--no-met', "do not give the tracker the scenario's wind and temperature (as if no met message were available)")

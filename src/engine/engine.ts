@@ -13,6 +13,9 @@ import { predictLaunch } from '../predict/launch.js';
 import { Tracker, type Track, type TrackerEvent, type TrackerOptions } from '../track/tracker.js';
 import { trackerSensor } from '../track/sensors.js';
 import type { ThreatType } from '../physics/threat-types.js';
+import { AlertManager, type AlertPolicy } from '../warn/alerts.js';
+import { EngagementManager, type Assessor } from '../engage/manager.js';
+import type { EngagePolicy } from '../engage/policy.js';
 
 /** Meteorological data the filter may use (a met message): wind (m/s, the air's velocity) and ISA offset. */
 export interface Met {
@@ -26,6 +29,13 @@ export interface EngineOptions {
   tracker?: Partial<TrackerOptions>;
   /** receives every track update with its plot (metrics; simulation only reads truth through it) */
   onUpdate?: (track: Track, plot: Plot) => void;
+  alertPolicy?: Partial<AlertPolicy>;
+  engagePolicy?: Partial<EngagePolicy>;
+  /**
+   * Kill assessment of each burst when it is fired (simulation: drawn against the truth). Absent (live): a
+   * track that ends after a burst counts as killed by it.
+   */
+  assess?: Assessor;
   /** false: track and classify only, no impact/launch predictions (benchmarks of the tracker alone) */
   predictions?: boolean;
   /** receives every prediction with the track it came from */
@@ -42,14 +52,18 @@ export interface EngineStats {
   tracksConfirmed: number;
   tracksBallistic: number;
   predictions: number;
+  alerts: number;
+  engagements: number;
 }
 
 export class Engine {
   readonly site: Site;
   readonly frame: EnuFrame;
   readonly tracker: Tracker;
-  readonly stats: EngineStats = { plots: 0, unknownSensor: 0, late: 0, tracksInitiated: 0, tracksConfirmed: 0, tracksBallistic: 0, predictions: 0 };
+  readonly stats: EngineStats = { plots: 0, unknownSensor: 0, late: 0, tracksInitiated: 0, tracksConfirmed: 0, tracksBallistic: 0, predictions: 0, alerts: 0, engagements: 0 };
   private readonly opts: EngineOptions;
+  /** kill assessment (simulation sets it once the truth exists); see EngineOptions.assess */
+  assess: Assessor | undefined;
   private readonly ballisticSeen = new Set<number>();
   private readonly predictOpts: Parameters<typeof predictImpact>[5];
   private readonly trackerEvents: TrackerEvent[] = [];
@@ -57,6 +71,8 @@ export class Engine {
   private out: SimEvent[] = [];
   /** last prediction per live track (for the service and the display) */
   readonly predictions = new Map<number, PredictionEvent>();
+  readonly alerts: AlertManager;
+  readonly engagement: EngagementManager | undefined;
 
   constructor(site: Site, opts: EngineOptions = {}) {
     this.site = site;
@@ -70,6 +86,9 @@ export class Engine {
     });
     this.predictOpts = met ? { met: this.tracker.met } : {};
     this.tracker.observer = { update: (tr, plot) => this.onUpdate(tr, plot) };
+    this.assess = opts.assess;
+    this.alerts = new AlertManager(site, opts.alertPolicy ?? {});
+    this.engagement = site.interceptors.length ? new EngagementManager(site, this.frame, opts.engagePolicy ?? {}, this.tracker.met) : undefined;
   }
 
   /**
@@ -87,7 +106,8 @@ export class Engine {
       const tr = e.track;
       // (confirmation happens at an update, whose track event onUpdate already wrote)
       if (e.kind === 'confirmed') continue;
-      if (e.kind === 'deleted' && tr.status === 'confirmed' && e.reason !== 'duplicate') {
+      if (e.kind !== 'deleted') continue;
+      if (tr.status === 'confirmed' && e.reason !== 'duplicate') {
         const ev = this.trackEvent(tr, e.t, e.reason === 'impact' ? 'impact' : 'deleted');
         if (e.reason === 'impact') {
           const p = this.predictions.get(tr.id);
@@ -98,11 +118,30 @@ export class Engine {
           }
         }
         this.out.push(ev);
-        this.predictions.delete(tr.id);
-      } else if (e.kind === 'deleted') {
-        this.predictions.delete(tr.id);
+      }
+      this.endTrack(tr.id, e.t, e.reason === 'impact' ? 'impact' : 'deleted');
+    }
+    // Engagements to `until`; a kill ends its track (and, in simulation, the assessor has ended the truth).
+    if (this.engagement) {
+      for (const ev of this.engagement.tick(until, this.assess)) {
+        this.out.push(ev);
+        this.stats.engagements++;
+        if (ev.result === 'kill') {
+          const tr = this.tracker.live.find((x) => x.id === ev.trackId);
+          if (tr && this.tracker.drop(ev.trackId)) {
+            const te2 = this.trackEvent(tr, ev.t, 'intercepted');
+            if (ev.intercept) {
+              te2.lat = ev.intercept.lat;
+              te2.lon = ev.intercept.lon;
+              te2.alt = ev.intercept.alt;
+            }
+            this.out.push(te2);
+          }
+          this.endTrack(ev.trackId, ev.t, 'intercepted');
+        }
       }
     }
+    for (const a of this.alerts.tick(until)) this.pushAlert(a);
     const s = this.tracker.stats;
     this.stats.plots = s.plots;
     this.stats.unknownSensor = s.unknownSensor;
@@ -114,6 +153,18 @@ export class Engine {
     out.sort((a, b) => a.t - b.t);
     this.out = [];
     return out;
+  }
+
+  /** A track ended (impact, lost, intercepted): its warnings run to their all-clear, the guns let it go. */
+  private endTrack(id: number, t: number, reason: 'impact' | 'deleted' | 'intercepted'): void {
+    this.predictions.delete(id);
+    for (const a of this.alerts.onTrackEnd(id, t, reason)) this.pushAlert(a);
+    this.engagement?.onTrackEnd(id, t, reason === 'intercepted' ? 'killed' : reason);
+  }
+
+  private pushAlert(a: SimEvent): void {
+    this.out.push(a);
+    this.stats.alerts++;
   }
 
   /** End of data at time t: advances the clock so coasting tracks end; returns the last events. */
@@ -142,6 +193,8 @@ export class Engine {
         this.out.push(p);
         this.predictions.set(tr.id, p);
         this.opts.onPrediction?.(tr, p);
+        for (const a of this.alerts.onPrediction(p)) this.pushAlert(a);
+        this.engagement?.onPrediction(p, { x: tr.ekf.x, P: tr.ekf.P, t: tr.ekf.t });
       }
     }
     this.toPredict.clear();

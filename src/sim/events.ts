@@ -4,6 +4,10 @@
  * measurement error — so outputs are compact and byte-identical across runs and platforms.
  */
 
+import type { AlertEvent } from '../warn/alerts.js';
+import type { EngagementEvent } from '../engage/manager.js';
+import type { TruthInterceptedEvent } from '../scenario/truth.js';
+
 export interface TruthLaunchEvent {
   type: 'truth';
   t: number;
@@ -39,7 +43,7 @@ export interface TruthImpactEvent {
   speed: number;
   timeOfFlight: number;
 }
-export type TruthEvent = TruthLaunchEvent | TruthPositionEvent | TruthImpactEvent;
+export type TruthEvent = TruthLaunchEvent | TruthPositionEvent | TruthImpactEvent | TruthInterceptedEvent;
 
 export interface PlotEvent {
   type: 'plot';
@@ -62,8 +66,8 @@ export interface TrackEvent {
   type: 'track';
   t: number;
   trackId: number;
-  /** confirmed: alive (emitted at each update); impact: ended at its predicted ground impact; deleted: lost */
-  status: 'confirmed' | 'impact' | 'deleted';
+  /** confirmed: alive (emitted at each update); impact: ended at its predicted ground impact; intercepted: shot down (at the intercept point); deleted: lost */
+  status: 'confirmed' | 'impact' | 'intercepted' | 'deleted';
   /** ballistic (warn), air (drone, aircraft, bird: never warn), unknown (not decided yet) */
   class: 'unknown' | 'ballistic' | 'air';
   /** ballistic tracks: catalogue type or family ('rocket-122', 'mortar', …) when separable */
@@ -99,7 +103,16 @@ export interface PredictionEvent {
   launchCovEN?: [[number, number], [number, number]];
 }
 
-export type SimEvent = TruthEvent | PlotEvent | TrackEvent | PredictionEvent | { type: string; t: number; [k: string]: unknown };
+export type { AlertEvent, EngagementEvent, TruthInterceptedEvent };
+
+export type SimEvent =
+  | TruthEvent
+  | PlotEvent
+  | TrackEvent
+  | PredictionEvent
+  | AlertEvent
+  | EngagementEvent
+  | { type: string; t: number; [k: string]: unknown };
 
 const RESOLUTION: Record<string, number> = {
   t: 1e-4,

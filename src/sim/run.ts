@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario/load.js';
 import type { ScenarioTruth } from '../scenario/truth.js';
 import type { SimEvent } from './events.js';
 import { runSimulation, type SimulationRun } from './simulation.js';
+import { truthAssessor } from './assess.js';
 
 export interface RunResult {
   run: SimulationRun;
@@ -34,6 +35,7 @@ export function simulateScenario(scenario: Scenario, opts: RunOptions = {}): Run
     sink: (ev) => {
       if (ev.type !== 'plot' || opts.keepPlots) events.push(ev);
     },
+    onStart: (truth) => (engine.assess = truthAssessor(truth, opts.seed ?? scenario.seed)),
     onPlots: (plots, until) => engine.ingest(plots, until),
   });
   return { run, truth: run.truth, engine, events };

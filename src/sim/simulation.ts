@@ -8,7 +8,7 @@ import { ecefToGeodetic } from '../geo/wgs84.js';
 import { RadarModel } from '../sense/radar.js';
 import type { Plot } from '../sense/plot.js';
 import type { Scenario } from '../scenario/load.js';
-import { buildTruth, type ScenarioTruth } from '../scenario/truth.js';
+import { buildTruth, truthInterceptedEvent, type ScenarioTruth } from '../scenario/truth.js';
 import { compareEvents, type PlotEvent, type SimEvent, type TruthEvent } from './events.js';
 
 const RAD2DEG = 180 / Math.PI;
@@ -58,11 +58,11 @@ export function plotEvent(p: Plot): PlotEvent {
   return ev;
 }
 
-/** Truth events (launch, positions each `every` s of flight, impact) that fall in [t0, t1). */
-function truthEvents(truth: ScenarioTruth, t0: number, t1: number, every: number, out: SimEvent[]): void {
+/** Truth events (launch, positions each `every` s of flight, impact or interception) that fall in [t0, t1). */
+function truthEvents(truth: ScenarioTruth, t0: number, t1: number, every: number, out: SimEvent[], interceptedWritten: Set<string>): void {
   const s = new Float64Array(6);
   for (const th of truth.threats) {
-    if (th.impactTime < t0 || th.launchTime >= t1) continue;
+    if ((th.impactTime < t0 && !th.killed) || th.launchTime >= t1) continue;
     const type = th.def.type;
     if (th.launchTime >= t0 && th.launchTime < t1) {
       const tr = th.trajectory;
@@ -75,7 +75,7 @@ function truthEvents(truth: ScenarioTruth, t0: number, t1: number, every: number
       const kFirst = Math.max(1, Math.ceil((t0 - th.launchTime) / every));
       for (let k = kFirst; ; k++) {
         const t = th.launchTime + k * every;
-        if (t >= t1 || t >= th.impactTime) break;
+        if (t >= t1 || t >= th.impactTime || (th.killed && t >= th.killed.t)) break;
         if (!th.stateAt(t, s)) continue;
         const g = ecefToGeodetic(s[0]!, s[1]!, s[2]!);
         out.push({
@@ -83,6 +83,15 @@ function truthEvents(truth: ScenarioTruth, t0: number, t1: number, every: number
           lat: g.lat, lon: g.lon, alt: g.alt, speed: Math.hypot(s[3]!, s[4]!, s[5]!),
         } satisfies TruthEvent);
       }
+    }
+    if (th.killed) {
+      // shot down: the interception instead of the impact (written once, in the window of the kill or the
+      // next one when the kill was decided at the end of the window it falls in)
+      if (th.killed.t < t1 && !interceptedWritten.has(th.id)) {
+        interceptedWritten.add(th.id);
+        out.push(truthInterceptedEvent(th)!);
+      }
+      continue;
     }
     if (th.impactTime >= t0 && th.impactTime < t1) {
       const im = th.trajectory.impact;
@@ -112,6 +121,7 @@ export function runSimulation(scenario: Scenario, opts: SimulationOptions): Simu
   const nWindows = Math.max(1, Math.ceil(span / window));
   const plots: Plot[] = [];
   const events: SimEvent[] = [];
+  const interceptedWritten = new Set<string>();
   for (let w = 0; w < nWindows; w++) {
     const t0 = truth.start + w * window;
     const t1 = w === nWindows - 1 ? truth.end : truth.start + (w + 1) * window;
@@ -136,9 +146,10 @@ export function runSimulation(scenario: Scenario, opts: SimulationOptions): Simu
     });
     plots.sort((a, b) => a.t - b.t || (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
     totalPlots += plots.length;
-    truthEvents(truth, t0, t1, every, events);
     for (const p of plots) events.push(plotEvent(p));
     if (opts.onPlots) events.push(...opts.onPlots(plots, t1));
+    // after the engine: a kill it decided in this window ends the truth before its events are written
+    truthEvents(truth, t0, t1, every, events, interceptedWritten);
     events.sort(compareEvents);
     for (const ev of events) opts.sink(ev);
     opts.onProgress?.((w + 1) / nWindows);
