@@ -7,6 +7,7 @@ import { InputError } from '../core/errors.js';
 import { register as registerTrajectory } from './trajectory.js';
 import { register as registerSimulate } from './simulate.js';
 import { register as registerProcess } from './process.js';
+import { register as registerPlan } from './plan.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerTrajectory(program);
   registerSimulate(program);
   registerProcess(program);
+  registerPlan(program);
   return program;
 }
 
