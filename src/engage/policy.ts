@@ -13,7 +13,7 @@ export const engagePolicySchema = z.strictObject({
    * open ground is left alone: every burst fired is a burst not available for the next round, and fragments
    * come down somewhere.
    */
-  threatThreshold: z.number().min(0).max(1).default(0.2),
+  threatThreshold: z.number().min(0).max(1).default(0.7),
   /**
    * Ranking: score = time to impact + prioritySeconds·(priority − 1), lowest first. One step of asset
    * priority is worth this many seconds of urgency: a round on a priority-1 asset is taken before one on a

@@ -83,10 +83,10 @@ export interface TrackerOptions {
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   qBallistic: 0.5,
   qKappa: 1e-11,
-  qCv: 5,
+  qCv: 2,
   gateProbability: 0.999,
-  confirmM: 4,
-  confirmN: 5,
+  confirmM: 3,
+  confirmN: 4,
   tentativeMisses: 2,
   maxCoast: 6,
   vMin: 5,
@@ -100,7 +100,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   boostAge: 3,
   llrLimit: 30,
   llrDecide: 6,
-  minUpdatesToClassify: 4,
+  minUpdatesToClassify: 2,
 };
 
 /** χ² quantiles for 3 and 4 degrees of freedom. */
