@@ -292,6 +292,7 @@ export class EngagementManager {
     const cands: { tr: TrackRec; score: number }[] = [];
     for (const tr of this.tracks.values()) {
       if (tr.ended || tr.engagedBy || tr.pThreat < pol.threatThreshold || !(tr.pred.impactTime > now)) continue;
+      if (tr.pThreat < pol.confidentThreshold && tr.pred.impactTime - now > pol.deferSeconds) continue; // wait for a narrower ellipse
       if (tr.t > now) {
         this.pending = Math.min(this.pending, tr.t); // data from the future of this decision: decide then
         continue;

@@ -15,6 +15,14 @@ export const engagePolicySchema = z.strictObject({
    */
   threatThreshold: z.number().min(0).max(1).default(0.7),
   /**
+   * Hold fire on a round whose asset probability is above threatThreshold but below confidentThreshold while
+   * more than deferSeconds remain before its predicted impact: a mortar aimed at an asset's edge has a long
+   * engagement window, and a few seconds later its ellipse has shrunk enough to say whether it will hit
+   * (rockets are inside their window only in the last ~5 s: the rule never delays them).
+   */
+  confidentThreshold: z.number().min(0).max(1).default(0.95),
+  deferSeconds: z.number().min(0).default(8),
+  /**
    * Ranking: score = time to impact + prioritySeconds·(priority − 1), lowest first. One step of asset
    * priority is worth this many seconds of urgency: a round on a priority-1 asset is taken before one on a
    * priority-2 asset that lands up to 5 s earlier.
