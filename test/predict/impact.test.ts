@@ -3,7 +3,7 @@
  *  (a) from the exact state of a fly() trajectory (no wind; the catalogue's true κ), the predicted point and
  *      time match the trajectory's own impact;
  *  (b) the linearised covariance against (i) central finite differences of the propagated crossing (checks
- *      Φ, the backward row pass and the crossing geometry: to 2e-3 in variance, measured ≤ 5e-4) and
+ *      Φ, the backward row pass and the crossing geometry: to 2e-3 in variance, measured ≤ 1.4e-3) and
  *      (ii) Monte Carlo: 2,000 draws from N(x, P), each propagated by the predictor's own propagator
  *      (measures the linearisation error);
  *  (d) undefined under the terrain and when the threat does not come down within maxTime.

@@ -1,0 +1,204 @@
+/**
+ * The predictor's own propagator (src/predict/impact.ts) held to the filter's dynamics and to itself:
+ *  - its copy of BallisticEkf's evaluation (predictorRhs / predictorJacobian) equals ballisticRhs /
+ *    ballisticJacobian on random states, with and without met (the tabulated ISA pressure is the only
+ *    difference: ≤ 1e-11 relative);
+ *  - propagated to the terrain with fine steps it lands where plain RK4 of ballisticRhs does (which checks
+ *    the stage-height expansion, the Cd-segment holding and the crossing search end to end);
+ *  - the linearising and the plain propagation are the same map (the Monte Carlo tests rely on it);
+ *  - its default 1 s steps against 0.02 s steps, impact and launch.
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { EnuFrame } from '../../src/geo/wgs84.js';
+import { threatSpec, type ThreatSpec } from '../../src/physics/catalogue.js';
+import { fly, stateAt, type Trajectory } from '../../src/physics/trajectory.js';
+import { CROSSING, predictImpact, predictorJacobian, predictorRhs, propagateToTerrain, type DynamicsMet } from '../../src/predict/impact.js';
+import { predictLaunch } from '../../src/predict/launch.js';
+import { ballisticJacobian, ballisticRhs } from '../../src/track/ballistic-ekf.js';
+
+const NX = 7;
+const SITE = { lat: 33.3, lon: 44.395, alt: 34 };
+const frame = new EnuFrame(SITE);
+
+function trueKappa(spec: ThreatSpec): number {
+  return (spec.formFactor * Math.PI * spec.calibreM * spec.calibreM) / 4 / (spec.burnoutMassKg ?? spec.massKg);
+}
+
+function flyFrom(type: string, e: number, n: number, alt: number, azDeg: number, elDeg: number): Trajectory {
+  const g = frame.enuToGeodetic(e, n, 0);
+  return fly(threatSpec(type), { lat: g.lat, lon: g.lon, alt }, azDeg, elDeg, { terrainAlt: alt });
+}
+
+function truthState(traj: Trajectory, tRel: number): Float64Array {
+  const s = new Float64Array(6);
+  if (!stateAt(traj, tRel, s)) throw new Error(`no state at ${tRel}`);
+  const p = frame.ecefToEnu(s[0]!, s[1]!, s[2]!);
+  const v = frame.vecEcefToEnu(s[3]!, s[4]!, s[5]!);
+  return Float64Array.of(p[0]!, p[1]!, p[2]!, v[0]!, v[1]!, v[2]!, trueKappa(traj.spec));
+}
+
+function diagP(sd: number[]): Float64Array {
+  const P = new Float64Array(NX * NX);
+  sd.forEach((s, i) => (P[i * NX + i] = s * s));
+  return P;
+}
+
+describe("the propagator's dynamics", () => {
+  it('equal ballisticRhs and ballisticJacobian to 1e-9 relative (random states, three sites, with and without met)', () => {
+    const rng = new Rng(1, 'dynamics');
+    const a = new Float64Array(NX);
+    const b = new Float64Array(NX);
+    const F = new Float64Array(NX * NX);
+    const G = new Float64Array(NX * NX);
+    // column scales: a typical state perturbation (m, m/s, m²/kg), so that the Jacobian's rows compare in m/s²
+    const scale = [1e3, 1e3, 1e3, 1e2, 1e2, 1e2, 1e-3];
+    let worstA = 0;
+    let worstF = 0;
+    for (const site of [SITE, { lat: -60, lon: -120, alt: 1500 }, { lat: 0.5, lon: 10, alt: 0 }]) {
+      const fr = new EnuFrame(site);
+      for (let k = 0; k < 500; k++) {
+        // heights from −1 km to 34 km: through the troposphere, the stratosphere and past the pressure table
+        const x = Float64Array.of(
+          20000 * rng.normal(), 20000 * rng.normal(), -1000 + 35000 * rng.uniform(),
+          300 * rng.normal(), 300 * rng.normal(), 300 * rng.normal(), 2e-4 * Math.exp(rng.normal()),
+        );
+        const met: DynamicsMet | undefined = k % 2 ? { wind: { east: 10 * rng.normal(), north: 10 * rng.normal() }, temperatureOffsetK: 15 * rng.normal() } : undefined;
+        predictorRhs(x, fr, a, met);
+        ballisticRhs(x, fr, b, met);
+        const an = Math.hypot(b[3]!, b[4]!, b[5]!);
+        for (let i = 0; i < 3; i++) expect(a[i]).toBe(b[i]);
+        expect(a[6]).toBe(0);
+        for (let i = 3; i < 6; i++) worstA = Math.max(worstA, Math.abs(a[i]! - b[i]!) / an);
+        predictorJacobian(x, fr, F, met);
+        ballisticJacobian(x, fr, G, met);
+        for (let i = 0; i < 3 * NX; i++) expect(F[i]).toBe(G[i]); // ṗ = v rows
+        for (let i = 3; i < 6; i++) {
+          let rowScale = 0;
+          for (let j = 0; j < NX; j++) rowScale = Math.max(rowScale, Math.abs(G[i * NX + j]!) * scale[j]!);
+          for (let j = 0; j < NX; j++) worstF = Math.max(worstF, (Math.abs(F[i * NX + j]! - G[i * NX + j]!) * scale[j]!) / rowScale);
+        }
+        for (let j = 0; j < NX; j++) expect(F[6 * NX + j]).toBe(0);
+      }
+    }
+    expect(worstA, `acceleration: ${worstA}`).toBeLessThan(1e-9);
+    expect(worstF, `Jacobian: ${worstF}`).toBeLessThan(1e-9);
+  });
+});
+
+/**
+ * Plain RK4 of ballisticRhs with fixed steps h (Cd looked up by the Mach number, no knots, the exact height at
+ * every stage) until the height crosses the terrain, then bisection on the last step: the crossing state.
+ */
+function referenceCrossing(x0: Float64Array, dir: 1 | -1, h: number, terrainAlt: number, met?: DynamicsMet): { x: Float64Array; dt: number } {
+  const k1 = new Float64Array(NX);
+  const k2 = new Float64Array(NX);
+  const k3 = new Float64Array(NX);
+  const k4 = new Float64Array(NX);
+  const xs = new Float64Array(NX);
+  const step = (x: Float64Array, dt: number, out: Float64Array): void => {
+    ballisticRhs(x, frame, k1, met);
+    for (let i = 0; i < NX; i++) xs[i] = x[i]! + 0.5 * dt * k1[i]!;
+    ballisticRhs(xs, frame, k2, met);
+    for (let i = 0; i < NX; i++) xs[i] = x[i]! + 0.5 * dt * k2[i]!;
+    ballisticRhs(xs, frame, k3, met);
+    for (let i = 0; i < NX; i++) xs[i] = x[i]! + dt * k3[i]!;
+    ballisticRhs(xs, frame, k4, met);
+    for (let i = 0; i < NX; i++) out[i] = x[i]! + (dt / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
+  };
+  const height = (x: Float64Array): number => frame.heightOf(x[0]!, x[1]!, x[2]!) - terrainAlt;
+  let x = Float64Array.from(x0);
+  const y = new Float64Array(NX);
+  let t = 0;
+  for (;;) {
+    step(x, dir * h, y);
+    if (height(y) <= 0) break;
+    x = Float64Array.from(y);
+    t += h;
+  }
+  let lo = 0;
+  let hi = h;
+  for (let it = 0; it < 60; it++) {
+    const mid = 0.5 * (lo + hi);
+    step(x, dir * mid, y);
+    if (height(y) > 0) lo = mid;
+    else hi = mid;
+  }
+  step(x, dir * lo, y);
+  return { x: Float64Array.from(y), dt: dir * (t + lo) };
+}
+
+describe('the propagation to the terrain', () => {
+  const cases: Array<[string, Trajectory, number]> = [
+    ['120 mm mortar', flyFrom('mortar-120', -3000, 2000, 34, 100, 60), 12],
+    ['122 mm rocket', flyFrom('rocket-122', -12000, 8000, 34, 120, 40), 8],
+    ['107 mm rocket', flyFrom('rocket-107', -2000, -4000, 34, 20, 30), 6],
+  ];
+  for (const [name, traj, tRel] of cases) {
+    it(`${name}: with 0.02 s steps, where plain RK4 of ballisticRhs at 0.005 s lands (1 cm, 0.1 ms), forwards and backwards`, () => {
+      const x = truthState(traj, tRel);
+      for (const dir of [1, -1] as const) {
+        for (const met of [undefined, { wind: { east: 8, north: -5 }, temperatureOffsetK: 15 }] as const) {
+          const ref = referenceCrossing(x, dir, 0.005, 34, met);
+          expect(propagateToTerrain(x, frame, 34, dir, false, { step: 0.02, met })).toBe(true);
+          const d = Math.hypot(CROSSING.x[0]! - ref.x[0]!, CROSSING.x[1]! - ref.x[1]!, CROSSING.x[2]! - ref.x[2]!);
+          expect(d, `${name} dir ${dir}${met ? ' with met' : ''}: ${d} m`).toBeLessThan(0.01);
+          expect(Math.abs(CROSSING.dt - ref.dt)).toBeLessThan(1e-4);
+          expect(Math.hypot(CROSSING.x[3]! - ref.x[3]!, CROSSING.x[4]! - ref.x[4]!, CROSSING.x[5]! - ref.x[5]!)).toBeLessThan(0.01);
+        }
+      }
+    });
+  }
+
+  it('the linearising and the plain propagation give the same crossing, bit for bit', () => {
+    for (const [traj, tRel] of [[cases[0]![1], 12], [cases[1]![1], 30]] as const) {
+      const x = truthState(traj, tRel);
+      for (const dir of [1, -1] as const) {
+        expect(propagateToTerrain(x, frame, 34, dir, true)).toBe(true);
+        const a = Float64Array.from(CROSSING.x);
+        const dtA = CROSSING.dt;
+        expect(propagateToTerrain(x, frame, 34, dir, false)).toBe(true);
+        expect(Array.from(CROSSING.x)).toEqual(Array.from(a));
+        expect(CROSSING.dt).toBe(dtA);
+      }
+    }
+  });
+});
+
+describe('default 1 s steps against 0.02 s steps', () => {
+  it('impact within 0.05 m, launch within 0.5 m; σ within 0.5 % (impact) and 1.5 % (launch)', () => {
+    const study: Array<[string, number[]]> = [
+      ['mortar-120', [45, 80]],
+      ['mortar-82', [60]],
+      ['rocket-122', [10, 30, 55]],
+      ['rocket-107', [30]],
+    ];
+    let worst = { imp: 0, lau: 0, simp: 0, slau: 0 };
+    for (const [type, els] of study) {
+      for (const el of els) {
+        const traj = flyFrom(type, -3000, 2000, 34, 100, el);
+        const t0 = traj.burnout ? traj.burnout.t + 1 : 1;
+        for (let f = 0; f < 4; f++) {
+          const x = truthState(traj, t0 + ((traj.impact.t - t0 - 2) * f) / 3);
+          const P = diagP([20, 20, 20, 3, 3, 3, 0.1 * x[6]!]);
+          const ri = predictImpact(x, P, 0, frame, 34)!;
+          const fi = predictImpact(x, P, 0, frame, 34, { step: 0.02 })!;
+          const rl = predictLaunch(x, P, 0, frame, 34)!;
+          const fl = predictLaunch(x, P, 0, frame, 34, { step: 0.02 })!;
+          const rel = (u: number, w: number): number => Math.abs(Math.sqrt(u / w) - 1);
+          worst = {
+            imp: Math.max(worst.imp, Math.hypot(ri.e - fi.e, ri.n - fi.n)),
+            lau: Math.max(worst.lau, Math.hypot(rl.e - fl.e, rl.n - fl.n)),
+            simp: Math.max(worst.simp, rel(ri.covEN[0][0], fi.covEN[0][0]), rel(ri.covEN[1][1], fi.covEN[1][1]), rel(ri.sigmaT ** 2, fi.sigmaT ** 2)),
+            slau: Math.max(worst.slau, rel(rl.covEN[0][0], fl.covEN[0][0]), rel(rl.covEN[1][1], fl.covEN[1][1]), rel(rl.sigmaT ** 2, fl.sigmaT ** 2)),
+          };
+        }
+      }
+    }
+    const msg = JSON.stringify(worst);
+    expect(worst.imp, msg).toBeLessThan(0.05);
+    expect(worst.lau, msg).toBeLessThan(0.5);
+    expect(worst.simp, msg).toBeLessThan(0.005);
+    expect(worst.slau, msg).toBeLessThan(0.015);
+  });
+});
