@@ -99,7 +99,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   boostAccel: 0,
   boostAge: 3,
   llrLimit: 30,
-  llrDecide: 6,
+  llrDecide: 4,
   minUpdatesToClassify: 2,
 };
 

@@ -71,7 +71,7 @@ export interface AlertEvent {
 export const AlertPolicy = z
   .object({
     pEarly: z.number().min(0).max(1).default(0.02).describe('probability of impact in a zone that gives an early warning'),
-    pSiren: z.number().min(0).max(1).default(0.3).describe('probability that sounds the siren while there is time to spare'),
+    pSiren: z.number().min(0).max(1).default(0.15).describe('probability that sounds the siren while there is time to spare'),
     pSirenDeadline: z
       .number()
       .min(0)

@@ -93,14 +93,14 @@ function tickUntil(am: AlertManager, from: number, to: number): AlertEvent[] {
 
 describe('AlertPolicy', () => {
   it('has documented defaults and checks its parameters', () => {
-    expect(DEFAULT_ALERT_POLICY).toMatchObject({ pEarly: 0.02, pSiren: 0.3, pSirenDeadline: 0.02, latencySeconds: 2, rampSeconds: 10, holdSeconds: 30 });
+    expect(DEFAULT_ALERT_POLICY).toMatchObject({ pEarly: 0.02, pSiren: 0.15, pSirenDeadline: 0.02, latencySeconds: 2, rampSeconds: 10, holdSeconds: 30 });
     expect(() => AlertPolicy.parse({ pSiren: 0.01, pSirenDeadline: 0.05 })).toThrow(/pSirenDeadline/);
     expect(() => AlertPolicy.parse({ idPrefix: 'A site' })).toThrow(/spaces or commas/);
     expect(() => new AlertManager(SITE, { pEarly: 2 })).toThrow();
   });
 
   it('siren threshold falls linearly from pSiren to pSirenDeadline over the ramp', () => {
-    const p = DEFAULT_ALERT_POLICY;
+    const p = AlertPolicy.parse({ pSiren: 0.3 });
     expect(sirenThreshold(p, 30)).toBe(0.3);
     expect(sirenThreshold(p, 10)).toBe(0.3);
     expect(sirenThreshold(p, 5)).toBeCloseTo(0.16, 12);
@@ -111,7 +111,8 @@ describe('AlertPolicy', () => {
 
 describe('AlertManager', () => {
   it('a narrowing prediction on one zone: early, then siren before the shelter deadline, then the all-clear after impact + hold', () => {
-    const am = new AlertManager(SITE);
+    // a siren threshold well above the early one, so the two stages come apart on this sequence
+    const am = new AlertManager(SITE, { pSiren: 0.3 });
     const impactAt = 40;
     const msgs = feed(am, narrowing(1, 0, 39, 100, 50, impactAt, 800));
     expect(msgs.length).toBe(2);
