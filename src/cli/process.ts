@@ -8,7 +8,7 @@
  * of 0.5 s of plot time, as the simulator does; each window's plot events and engine events go to events.jsonl
  * in time order.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -17,11 +17,10 @@ import { parseUtcDate, readRecording, type Recording } from '../io/recording.js'
 import { processReport, processReportMarkdown, throughputLine, type ProcessReport } from '../report/process-report.js';
 import { loadSite } from '../scenario/load.js';
 import type { Plot } from '../sense/plot.js';
-import { TracksGeoJson } from '../io/geojson.js';
-import { compareEvents, formatEvent, type SimEvent } from '../sim/events.js';
+import { compareEvents, type SimEvent } from '../sim/events.js';
 import { plotEvent } from '../sim/simulation.js';
 import { startProgress } from './progress.js';
-import { LineFile } from './line-file.js';
+import { RunOutputs } from './outputs.js';
 
 export interface ProcessOptions {
   site: string;
@@ -77,6 +76,9 @@ export function runEngine(engine: Engine, plots: readonly Plot[], sink: (ev: Sim
   return engineMs / 1000;
 }
 
+/** CAP <sender> of alerts from recorded data */
+const CAP_SENDER = 'tocsin-process@example.invalid';
+
 export async function processCommand(file: string, opts: ProcessOptions, stdout: NodeJS.WritableStream = process.stdout): Promise<ProcessReport> {
   const t0 = performance.now();
   if (opts.date !== undefined) parseUtcDate(opts.date);
@@ -95,24 +97,18 @@ export async function processCommand(file: string, opts: ProcessOptions, stdout:
   if (rec.kind === 'ast' && opts.date === undefined) process.stderr.write(`tocsin: ${file}: raw ASTERIX has no dates: plots put on ${rec.date} (today, UTC); give --date\n`);
   const t1 = performance.now();
 
-  let events: LineFile | undefined;
-  if (opts.out) {
-    mkdirSync(opts.out, { recursive: true });
-    events = new LineFile(join(opts.out, 'events.jsonl'));
-  }
+  const outputs = new RunOutputs(site, opts.out, CAP_SENDER);
   const engine = new Engine(site);
   const progress = startProgress(`process ${name}`, { quiet });
-  const geo = new TracksGeoJson();
-  const sink = (ev: SimEvent): void => {
-    events?.write(formatEvent(ev));
-    if (ev.type === 'track' || ev.type === 'prediction') geo.add(ev);
-  };
   let engineSeconds: number;
   try {
-    engineSeconds = runEngine(engine, rec.plots, sink, (f) => progress.update(f));
+    engineSeconds = runEngine(engine, rec.plots, (ev) => outputs.add(ev), (f) => progress.update(f));
+    outputs.close(rec.plots.at(-1)?.t ?? 0);
+  } catch (e) {
+    outputs.abort();
+    throw e;
   } finally {
     progress.stop();
-    events?.close();
   }
   const totalSeconds = (performance.now() - t0) / 1000;
 
@@ -122,12 +118,11 @@ export async function processCommand(file: string, opts: ProcessOptions, stdout:
     engineSeconds,
     totalSeconds,
   });
-  const md = processReportMarkdown(report);
+  const md = outputs.incidentsMarkdown() + processReportMarkdown(report);
   const json = JSON.stringify(report, null, 2) + '\n';
   if (opts.out) {
     writeFileSync(join(opts.out, 'report.md'), md);
     writeFileSync(join(opts.out, 'report.json'), json);
-    writeFileSync(join(opts.out, 'tracks.geojson'), JSON.stringify(geo.toJSON()) + '\n');
   }
   if (opts.json) {
     stdout.write(json);
@@ -152,7 +147,7 @@ export function register(program: Command): void {
     )
     .argument('<recording>', 'libpcap capture (.pcap) or raw concatenated ASTERIX data blocks (.ast), told apart by their first bytes')
     .requiredOption('--site <file>', "site YAML file: its sensors' SAC/SIC and positions interpret the plots")
-    .option('--out <dir>', 'write events.jsonl, report.md, report.json, tracks.geojson into DIR')
+    .option('--out <dir>', 'write events.jsonl, report.md, report.json, tracks.geojson and alerts/*.cap.xml into DIR')
     .option(
       '--date <yyyy-mm-dd>',
       "raw .ast only (it has no capture times; CAT048 carries only the time of day): UTC date of the first plot, later plots follow it over midnight (default: today, UTC); a pcap's dates come from its timestamps",

@@ -2,23 +2,20 @@
  * `tocsin simulate SCENARIO.yaml [--seed N] [--out DIR] [--json]`: runs a scenario to the end and prints
  * the summary; with --out writes events.jsonl, report.md and report.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { loadScenario } from '../scenario/load.js';
 import { runSimulation } from '../sim/simulation.js';
-import { TracksGeoJson } from '../io/geojson.js';
-import { formatEvent, type AlertEvent, type SimEvent } from '../sim/events.js';
+import type { SimEvent } from '../sim/events.js';
 import { summarise, summaryMarkdown } from '../report/summary.js';
 import { Engine } from '../engine/engine.js';
 import { TrackMetrics, metricsMarkdown } from '../report/track-metrics.js';
 import { trackerSensor } from '../track/sensors.js';
 import { truthAssessor } from '../sim/assess.js';
-import { IncidentBuilder, incidentMarkdown } from '../report/incident.js';
-import { capXml } from '../io/cap.js';
 import { startProgress } from './progress.js';
-import { LineFile } from './line-file.js';
+import { RunOutputs } from './outputs.js';
+import { writeFileSync } from 'node:fs';
 
 /** CAP <sender> of the simulator's alerts */
 const CAP_SENDER = 'tocsin-simulator@example.invalid';
@@ -35,30 +32,9 @@ export interface SimulateOptions {
 
 export async function simulateCommand(file: string, opts: SimulateOptions, stdout: NodeJS.WritableStream = process.stdout): Promise<void> {
   const scenario = loadScenario(file);
-  let events: LineFile | undefined;
-  if (opts.out) {
-    mkdirSync(opts.out, { recursive: true });
-    events = new LineFile(join(opts.out, 'events.jsonl'));
-  }
+  const outputs = new RunOutputs(scenario.site, opts.out, CAP_SENDER);
   const progress = startProgress(`simulate ${scenario.name}`, { quiet: opts.json === true && !process.stderr.isTTY });
-  const geo = new TracksGeoJson();
-  const incidents = new IncidentBuilder(scenario.site);
-  const capDir = opts.out ? join(opts.out, 'alerts') : undefined;
-  if (capDir) mkdirSync(capDir, { recursive: true });
-  const write = (ev: SimEvent): void => {
-    events?.write(formatEvent(ev));
-    if (ev.type === 'track' || ev.type === 'prediction') geo.add(ev);
-    if (ev.type === 'alert' && capDir && 'messageId' in ev) {
-      const a = ev as AlertEvent;
-      writeFileSync(join(capDir, `${a.messageId}.cap.xml`), capXml(a, scenario.site, { sender: CAP_SENDER }));
-    }
-  };
-  const sink = (ev: SimEvent): void => {
-    // an incident closed by this event's time is written before it (incident events carry their close time)
-    incidents.add(ev);
-    for (const inc of incidents.takeIncidentEvents()) write(inc);
-    write(ev);
-  };
+  const sink = (ev: SimEvent): void => outputs.add(ev);
   let metrics: TrackMetrics | undefined;
   const engine = new Engine(scenario.site, {
     ...(opts.met !== false ? { met: scenario.environment } : {}),
@@ -90,26 +66,21 @@ export async function simulateCommand(file: string, opts: SimulateOptions, stdou
         return evs;
       },
     });
-    // closing times are kept to the millisecond: round up so the incident event does not precede the last one
-    incidents.close(Math.ceil(run.truth.end * 1000) / 1000);
-    for (const inc of incidents.takeIncidentEvents()) write(inc);
+    outputs.close(run.truth.end);
+  } catch (e) {
+    outputs.abort();
+    throw e;
   } finally {
     progress.stop();
-    events?.close();
   }
   const summary = summarise(run, engine.stats);
-  const md =
-    incidents
-      .incidents()
-      .map((inc) => incidentMarkdown(inc, scenario.site) + '\n')
-      .join('') + summaryMarkdown(summary);
+  const md = outputs.incidentsMarkdown() + summaryMarkdown(summary);
   const result = metrics?.result();
-  const json = JSON.stringify({ incidents: incidents.incidents(), ...summary, ...(result ? { metrics: result } : {}) }, null, 2) + '\n';
+  const json = JSON.stringify({ incidents: outputs.incidentList(), ...summary, ...(result ? { metrics: result } : {}) }, null, 2) + '\n';
   const mmd = result ? metricsMarkdown(result) : '';
   if (opts.out) {
     writeFileSync(join(opts.out, 'report.md'), md + (mmd ? '\n' + mmd : ''));
     writeFileSync(join(opts.out, 'report.json'), json);
-    writeFileSync(join(opts.out, 'tracks.geojson'), JSON.stringify(geo.toJSON()) + '\n');
   }
   stdout.write(opts.json ? json : md + (mmd ? '\n' + mmd : ''));
 }

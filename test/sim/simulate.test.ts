@@ -1,6 +1,7 @@
 /** `tocsin simulate`: determinism, outputs, exit codes on bad input. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/program.js';
@@ -119,5 +120,25 @@ describe('tocsin simulate', () => {
     const b = collect(1.3);
     expect(b.length).toBe(a.length);
     expect(new Set(b)).toEqual(new Set(a));
+  });
+});
+
+describe('tocsin simulate --out: the warning and report outputs', () => {
+  it('writes one CAP file per alert message, each valid against the OASIS CAP 1.2 schema, and the incident report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tocsin-cap-'));
+    const r = await runCli(['simulate', SCENARIO, '--out', dir]);
+    expect(r.code).toBe(0);
+    const evs = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SimEvent & { messageId?: string });
+    const alerts = evs.filter((e) => e.type === 'alert');
+    expect(alerts.length).toBeGreaterThan(0);
+    const files = readdirSync(join(dir, 'alerts')).sort();
+    expect(files).toEqual(alerts.map((a) => `${a.messageId}.cap.xml`).sort());
+    for (const f of files) {
+      const x = spawnSync('xmllint', ['--noout', '--schema', '/work/shared/schemas/CAP-v1.2.xsd', join(dir, 'alerts', f)], { encoding: 'utf8' });
+      expect(x.status, `${f}: ${x.stderr}`).toBe(0);
+    }
+    // the report names where the second rocket fell (the truth: Celebration Square, domain.md §3)
+    expect(r.out).toMatch(/Celebration Square/);
+    expect(evs.some((e) => e.type === 'incident')).toBe(true);
   });
 });
