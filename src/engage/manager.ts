@@ -157,7 +157,6 @@ export class EngagementManager {
   private now = -Infinity;
   /** earliest time an assignment decision is due */
   private pending = Infinity;
-  private readonly e3 = new Float64Array(3);
 
   /**
    * @param frame the site ENU frame the filter states are in (the engine's)
@@ -168,7 +167,7 @@ export class EngagementManager {
     this.frame = frame;
     this.policy = engagePolicy(opts);
     this.met = met;
-    this.threat = new AssetThreat(frame, site.assets, this.policy.threatRays);
+    this.threat = new AssetThreat(frame, site.assets);
     this.maxPriority = Math.max(1, ...site.assets.map((a) => a.priority));
     this.guns = site.interceptors.map((cfg) => ({
       gun: new Gun(cfg, frame, site.terrainAlt),
@@ -204,8 +203,7 @@ export class EngagementManager {
     for (let i = 0; i < 49; i++) tr.P[i] = state.P[i] ?? 0;
     tr.t = state.t;
     tr.path = undefined;
-    const imp = this.frame.geodeticToEnu(p.impact.lat, p.impact.lon, this.site.terrainAlt, this.e3);
-    const r = this.threat.evaluate(imp[0]!, imp[1]!, p.covEN);
+    const r = this.threat.evaluateImpact(p.impact, p.covEN);
     tr.pThreat = r.p;
     tr.asset = r.asset;
     tr.priority = r.asset?.priority ?? this.maxPriority + 1;

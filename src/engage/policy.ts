@@ -48,8 +48,6 @@ export const engagePolicySchema = z.strictObject({
    * the gun's minimum elevation when below it) */
   stowAzimuthDeg: z.number().default(0),
   stowElevationDeg: z.number().default(0),
-  /** rays of the impact-probability integral over each asset polygon (see threat.ts) */
-  threatRays: z.number().int().min(4).default(128),
 });
 
 export type EngagePolicy = z.output<typeof engagePolicySchema>;

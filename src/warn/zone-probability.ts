@@ -1,13 +1,17 @@
 /**
- * Probability that a predicted impact falls inside each warning zone.
+ * Probability that a predicted impact falls inside each of a set of polygons: the warning zones here, and the
+ * defended assets of the engagement stage (src/engage/threat.ts `AssetThreat` uses the same projection and
+ * the same integral; nothing else in tocsin integrates a Gaussian over a polygon).
  *
  * The prediction gives the impact point and its covariance `covEN` (m², east/north at the impact point): a
  * bivariate normal on the ground. The probability of a zone is the integral of that normal over the zone's
  * polygon, computed exactly up to a 1-D quadrature:
  *
- * 1. Each zone ring is projected once into the site's ENU frame (`projectZones`); per prediction the impact
- *    point goes into the same frame and the covariance is turned from the impact's east/north into the site's
- *    (the two frames differ by the meridian convergence, ≈0.06° at 10 km here — done anyway, it is cheap).
+ * 1. Each ring (a zone's, an asset's: anything with an `id` and a `ring`) is projected once into the site's ENU
+ *    frame (`projectZones`); per prediction the impact point goes into the same frame and the covariance is
+ *    turned from the impact's east/north into the site's (`impactToSite`; the two frames differ by the
+ *    meridian convergence, ≈0.06° at 10 km here — done anyway, it is cheap). Steps 2–4 are
+ *    `polygonProbabilitiesEnu`, which takes the mean and covariance already in the site frame.
  * 2. Whitening: with C = L·Lᵀ (Cholesky), w = L⁻¹·(x − μ) maps the normal to the standard one and the polygon
  *    to another polygon (an affine map keeps edges straight).
  * 3. Signed triangle fan from the mean: for a closed polygon P, Pr(P) = Σᵢ sgn(wᵢ × wᵢ₊₁)·Pr(triangle 0, wᵢ,
@@ -33,12 +37,19 @@
  * zones (figures in docs/warning.md). Nothing is allocated per zone.
  */
 import { geodeticToEcef, DEG, type EnuFrame } from '../geo/wgs84.js';
-import { pointInProjectedRing, projectRing } from '../geo/polygon.js';
+import { pointInProjectedRing, projectRing, type Ring } from '../geo/polygon.js';
 import type { Zone } from '../scenario/types.js';
 
-/** A zone ready for the probability integral: its ring in the site's ENU frame and its bounding box. */
-export interface ProjectedZone {
-  readonly zone: Zone;
+/** What the integral runs over: anything with an id and a closed [lon, lat] ring (a warning zone, an asset). */
+export interface PolygonItem {
+  readonly id: string;
+  readonly ring: Ring;
+}
+
+/** A polygon ready for the probability integral: its ring in the site's ENU frame and its bounding box. */
+export interface ProjectedZone<T extends PolygonItem = Zone> {
+  /** the zone, asset, … it was projected from */
+  readonly item: T;
   readonly id: string;
   /** interleaved east, north (m) of the distinct vertices in the site frame (closing duplicate dropped) */
   readonly ring: Float64Array;
@@ -50,12 +61,14 @@ export interface ProjectedZone {
   readonly maxN: number;
 }
 
-/** The zones of a site projected into one ENU frame, with the scratch space the integral needs. */
-export interface ProjectedZones {
+/** The zones (or assets) of a site projected into one ENU frame, with the scratch space the integral needs. */
+export interface ProjectedZones<T extends PolygonItem = Zone> {
   readonly frame: EnuFrame;
-  readonly zones: readonly ProjectedZone[];
+  readonly zones: readonly ProjectedZone<T>[];
   /** scratch: whitened vertices (2 × the largest vertex count) */
   readonly scratch: Float64Array;
+  /** scratch: the probabilities of the last `zoneProbabilitiesInto`, by index */
+  readonly probs: Float64Array;
 }
 
 /**
@@ -69,11 +82,14 @@ const MIN_VARIANCE = 1e-4;
 /** Integrals are cut at this many σ (the mass beyond, 1 − Φ(6) ≈ 1e-9, is dropped). */
 const CUT = 6;
 
-/** Projects the zones into the frame once (do it at start-up, not per prediction). */
-export function projectZones(frame: EnuFrame, zones: readonly Zone[]): ProjectedZones {
+/**
+ * Projects the zones — or any polygons with an id and a ring, such as the site's assets — into the frame once
+ * (do it at start-up, not per prediction).
+ */
+export function projectZones<T extends PolygonItem>(frame: EnuFrame, zones: readonly T[]): ProjectedZones<T> {
   let maxVertices = 3;
-  const out: ProjectedZone[] = zones.map((zone) => {
-    const ring = projectRing(frame, zone.ring);
+  const out: ProjectedZone<T>[] = zones.map((item) => {
+    const ring = projectRing(frame, item.ring);
     const m = ring.length >> 1;
     maxVertices = Math.max(maxVertices, m);
     let area2 = 0;
@@ -86,9 +102,9 @@ export function projectZones(frame: EnuFrame, zones: readonly Zone[]): Projected
       if (yi < minN) minN = yi;
       if (yi > maxN) maxN = yi;
     }
-    return { zone, id: zone.id, ring, orientation: area2 >= 0 ? 1 : -1, minE, maxE, minN, maxN };
+    return { item, id: item.id, ring, orientation: area2 >= 0 ? 1 : -1, minE, maxE, minN, maxN };
   });
-  return { frame, zones: out, scratch: new Float64Array(2 * maxVertices) };
+  return { frame, zones: out, scratch: new Float64Array(2 * maxVertices), probs: new Float64Array(out.length) };
 }
 
 // ---- the standard normal -------------------------------------------------------------------------------
@@ -200,41 +216,25 @@ function boundaryDistance2(x: number, y: number, ring: Float64Array): number {
   return best;
 }
 
-/** Scratch for the impact point and the rotated covariance (module-level: nothing allocated per call). */
+/** Scratch for the impact point (module-level: nothing allocated per call). */
 const ecef = new Float64Array(3);
 const enu = new Float64Array(3);
+/** Scratch: the impact in the site frame, [e, n, cEE, cEN, cNN]. */
+const site5 = new Float64Array(5);
 
 /**
- * Probability that the impact (normal, mean `impact`, covariance `covEN` in m² east/north at the impact)
- * lands in each zone. Returns every zone's id; zones whose boundary is more than `SKIP_SIGMAS` σ away get
- * exactly 0 or 1.
+ * An impact given as lat/lon with its covariance `covEN` (m², east/north at the impact, as a prediction gives
+ * it) in the site frame: writes [e, n, cEE, cEN, cNN] to `out` — the mean in site ENU (at the frame origin's
+ * height, like the projected rings) and the covariance turned into the site's east/north (symmetrised).
  */
-export function zoneProbabilities(
+export function impactToSite(
+  frame: EnuFrame,
   impact: { lat: number; lon: number },
   covEN: readonly (readonly number[])[],
-  zones: ProjectedZones,
-): Map<string, number> {
-  const out = new Map<string, number>();
-  zoneProbabilitiesInto(impact, covEN, zones, (id, p) => out.set(id, p));
-  return out;
-}
-
-/**
- * Like `zoneProbabilities`, but hands each (zone id, probability) to `sink` in the zones' order instead of
- * building a Map (for hot loops).
- */
-export function zoneProbabilitiesInto(
-  impact: { lat: number; lon: number },
-  covEN: readonly (readonly number[])[],
-  zones: ProjectedZones,
-  sink: (id: string, p: number, zone: ProjectedZone) => void,
-): void {
-  const frame = zones.frame;
-  // impact → site ENU (at the frame origin's height, like the projected rings)
+  out: Float64Array,
+): Float64Array {
   geodeticToEcef(impact.lat, impact.lon, frame.origin.alt, ecef);
   frame.ecefToEnu(ecef[0]!, ecef[1]!, ecef[2]!, enu);
-  const me = enu[0]!;
-  const mn = enu[1]!;
 
   // the impact's east and north unit vectors (ECEF), seen in the site frame's east/north: J = [[eE, nE], [eN, nN]]
   const phi = impact.lat * DEG;
@@ -251,35 +251,92 @@ export function zoneProbabilitiesInto(
   const c01 = 0.5 * (row0[1]! + row1[0]!);
   const c11 = row1[1]!;
   // C' = J·C·Jᵀ
-  const a00 = eE * (c00 * eE + c01 * nE) + nE * (c01 * eE + c11 * nE);
-  const a01 = eE * (c00 * eN + c01 * nN) + nE * (c01 * eN + c11 * nN);
-  const a11 = eN * (c00 * eN + c01 * nN) + nN * (c01 * eN + c11 * nN);
+  out[0] = enu[0]!;
+  out[1] = enu[1]!;
+  out[2] = eE * (c00 * eE + c01 * nE) + nE * (c01 * eE + c11 * nE);
+  out[3] = eE * (c00 * eN + c01 * nN) + nE * (c01 * eN + c11 * nN);
+  out[4] = eN * (c00 * eN + c01 * nN) + nN * (c01 * eN + c11 * nN);
+  return out;
+}
 
+/**
+ * Probability that the impact (normal, mean `impact`, covariance `covEN` in m² east/north at the impact)
+ * lands in each zone. Returns every zone's id; zones whose boundary is more than `SKIP_SIGMAS` σ away get
+ * exactly 0 or 1.
+ */
+export function zoneProbabilities<T extends PolygonItem>(
+  impact: { lat: number; lon: number },
+  covEN: readonly (readonly number[])[],
+  zones: ProjectedZones<T>,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  zoneProbabilitiesInto(impact, covEN, zones, (id, p) => out.set(id, p));
+  return out;
+}
+
+/**
+ * Like `zoneProbabilities`, but hands each (zone id, probability) to `sink` in the zones' order instead of
+ * building a Map (for hot loops).
+ */
+export function zoneProbabilitiesInto<T extends PolygonItem>(
+  impact: { lat: number; lon: number },
+  covEN: readonly (readonly number[])[],
+  zones: ProjectedZones<T>,
+  sink: (id: string, p: number, zone: ProjectedZone<T>) => void,
+): void {
+  const s = impactToSite(zones.frame, impact, covEN, site5);
+  const probs = zones.probs;
+  polygonProbabilitiesEnu(s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, zones, probs);
+  const list = zones.zones;
+  for (let i = 0; i < list.length; i++) {
+    const z = list[i]!;
+    sink(z.id, probs[i]!, z);
+  }
+}
+
+/**
+ * The integral itself: probability of each projected polygon for an impact N(m, C) with the mean m = (me, mn)
+ * in site ENU (m) and C = [[cEE, cEN], [cEN, cNN]] (m²) in the site's east/north. Writes polygon i's
+ * probability to out[i] (out.length ≥ the polygon count). Polygons whose boundary is more than `SKIP_SIGMAS`
+ * σ away get exactly 0 or 1. A degenerate covariance is floored (variances at (1 cm)², correlation kept inside
+ * (−1, 1)): a point-like impact gives the point-in-polygon answer. Throws RangeError for a non-finite input.
+ */
+export function polygonProbabilitiesEnu<T extends PolygonItem>(
+  me: number,
+  mn: number,
+  cEE: number,
+  cEN: number,
+  cNN: number,
+  zones: ProjectedZones<T>,
+  out: Float64Array,
+): void {
   // Cholesky, with a variance floor and the correlation kept strictly inside (−1, 1)
-  const vE = a00 > MIN_VARIANCE ? a00 : MIN_VARIANCE;
-  const vN = a11 > MIN_VARIANCE ? a11 : MIN_VARIANCE;
+  const vE = cEE > MIN_VARIANCE ? cEE : MIN_VARIANCE;
+  const vN = cNN > MIN_VARIANCE ? cNN : MIN_VARIANCE;
   const lim = 0.999999 * Math.sqrt(vE * vN);
-  const cEN = a01 > lim ? lim : a01 < -lim ? -lim : a01;
-  if (!(Number.isFinite(me) && Number.isFinite(mn) && Number.isFinite(vE) && Number.isFinite(vN) && Number.isFinite(cEN))) {
+  const c = cEN > lim ? lim : cEN < -lim ? -lim : cEN;
+  if (!(Number.isFinite(me) && Number.isFinite(mn) && Number.isFinite(vE) && Number.isFinite(vN) && Number.isFinite(c))) {
     throw new RangeError('zoneProbabilities: impact or covariance is not finite');
   }
   const l11 = Math.sqrt(vE);
-  const l21 = cEN / l11;
+  const l21 = c / l11;
   const l22 = Math.sqrt(vN - l21 * l21);
   const inv11 = 1 / l11;
   const inv22 = 1 / l22;
 
   // σ of the major axis, for the skip test
   const tr = 0.5 * (vE + vN);
-  const dd = Math.sqrt(0.25 * (vE - vN) * (vE - vN) + cEN * cEN);
+  const dd = Math.sqrt(0.25 * (vE - vN) * (vE - vN) + c * c);
   const reach = SKIP_SIGMAS * Math.sqrt(tr + dd);
 
   const w = zones.scratch;
-  for (const z of zones.zones) {
+  const list = zones.zones;
+  for (let k = 0; k < list.length; k++) {
+    const z = list[k]!;
     const dE = me < z.minE ? z.minE - me : me > z.maxE ? me - z.maxE : 0;
     const dN = mn < z.minN ? z.minN - mn : mn > z.maxN ? mn - z.maxN : 0;
     if (dE * dE + dN * dN > reach * reach) {
-      sink(z.id, 0, z);
+      out[k] = 0;
       continue;
     }
     const ring = z.ring;
@@ -287,7 +344,7 @@ export function zoneProbabilitiesInto(
     // the mean deeper inside, or farther outside, than the reach: 1 or 0 without integrating
     const edge = boundaryDistance2(me, mn, ring);
     if (edge > reach * reach) {
-      sink(z.id, pointInProjectedRing(me, mn, ring) ? 1 : 0, z);
+      out[k] = pointInProjectedRing(me, mn, ring) ? 1 : 0;
       continue;
     }
     for (let i = 0; i < m; i++) {
@@ -308,6 +365,6 @@ export function zoneProbabilitiesInto(
     let p = sum * z.orientation;
     if (p < 0) p = 0;
     else if (p > 1) p = 1;
-    sink(z.id, p, z);
+    out[k] = p;
   }
 }

@@ -9,7 +9,14 @@ import { projectRing, type Ring } from '../../src/geo/polygon.js';
 import { Rng } from '../../src/core/rng.js';
 import { loadSite } from '../../src/scenario/load.js';
 import type { LonLat, Zone } from '../../src/scenario/types.js';
-import { projectZones, rightTriangleProbability, SKIP_SIGMAS, zoneProbabilities } from '../../src/warn/zone-probability.js';
+import {
+  impactToSite,
+  polygonProbabilitiesEnu,
+  projectZones,
+  rightTriangleProbability,
+  SKIP_SIGMAS,
+  zoneProbabilities,
+} from '../../src/warn/zone-probability.js';
 
 const ORIGIN = { lat: 33.3, lon: 44.395, alt: 34 };
 const frame = new EnuFrame(ORIGIN);
@@ -204,6 +211,55 @@ describe('zoneProbabilities: closed forms and invariants', () => {
 
   it('rejects a non-finite covariance', () => {
     expect(() => zoneProbabilities(at(0, 0), [[NaN, 0], [0, 1]], zones)).toThrow(RangeError);
+  });
+});
+
+describe('the core integral in the site frame (shared with the engagement stage’s assets)', () => {
+  it('projectZones takes any { id, ring } (assets too) and keeps the item', () => {
+    const assets = GREEN_ZONE.assets;
+    const projected = projectZones(frame, assets);
+    expect(projected.zones.map((z) => z.id)).toEqual(assets.map((a) => a.id));
+    projected.zones.forEach((z, k) => expect(z.item).toBe(assets[k]));
+    expect(projected.probs.length).toBe(assets.length);
+  });
+
+  it('polygonProbabilitiesEnu with the mean and covariance turned by impactToSite gives zoneProbabilities', () => {
+    const zones = projectZones(frame, [SQUARE, L_SHAPE]);
+    const out = new Float64Array(2);
+    const s = new Float64Array(5);
+    for (const [e, n, cov] of [
+      [0, 0, ellipse(300, 300)],
+      [900, 250, ellipse(600, 80, 30)],
+      [-650, 40, ellipse(200, 90, -50)],
+    ] as const) {
+      const impact = at(e, n);
+      impactToSite(frame, impact, cov, s);
+      // at() places the impact at height 0, impactToSite at the origin's 34 m: a few mm apart at 1 km
+      expect(Math.abs(s[0]! - e)).toBeLessThan(0.02);
+      expect(Math.abs(s[1]! - n)).toBeLessThan(0.02);
+      polygonProbabilitiesEnu(s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, zones, out);
+      const p = zoneProbabilities(impact, cov, zones);
+      expect(out[0]).toBe(p.get('square'));
+      expect(out[1]).toBe(p.get('l-shape'));
+    }
+  });
+
+  it('in the site frame: the square’s closed form, and the frames agree at the origin', () => {
+    const zones = projectZones(frame, [SQUARE]);
+    const out = new Float64Array(1);
+    polygonProbabilitiesEnu(0, 0, 500 * 500, 0, 500 * 500, zones, out);
+    expect(out[0]).toBeCloseTo(0.6826894921370859 ** 2, 5);
+    // at the frame origin the impact's east/north is the site's: no turn of the covariance
+    const s = impactToSite(frame, at(0, 0), ellipse(400, 100, 25), new Float64Array(5));
+    const c = ellipse(400, 100, 25);
+    expect(s[2]).toBeCloseTo(c[0][0], 3);
+    expect(s[3]).toBeCloseTo(c[0][1], 3);
+    expect(s[4]).toBeCloseTo(c[1][1], 3);
+  });
+
+  it('rejects a non-finite mean', () => {
+    const zones = projectZones(frame, [SQUARE]);
+    expect(() => polygonProbabilitiesEnu(NaN, 0, 1, 0, 1, zones, new Float64Array(1))).toThrow(RangeError);
   });
 });
 
