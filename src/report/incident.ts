@@ -19,6 +19,7 @@ import { inverse } from '../geo/geodesic.js';
 import type { Landmark, Site } from '../scenario/types.js';
 import type { PlotEvent, PredictionEvent, SimEvent, TrackEvent, TruthImpactEvent, TruthLaunchEvent } from '../sim/events.js';
 import { isoTime } from './summary.js';
+import { asAlertEvent, asEngagementEvent, type AlertEventShape, type EngagementEventShape } from './event-guards.js';
 import { PlotHistory, firstOfChain, type DetectionChain } from './incident-plots.js';
 import type {
   EngagementReport,
@@ -53,29 +54,6 @@ export interface IncidentOptions {
   timeZone?: string;
 }
 
-/** The alert manager's event (src/warn): the shape the report reads. */
-export interface AlertEvent {
-  type: 'alert';
-  t: number;
-  alertId: string;
-  stage: 'early' | 'siren' | 'clear';
-  /** zone ids */
-  zones: string[];
-  trackIds: number[];
-  msgType?: string;
-  messageId?: string;
-}
-
-/** The engagement manager's event (src/engage): the shape the report reads. */
-export interface EngagementEvent {
-  type: 'engagement';
-  t: number;
-  interceptor: string;
-  trackId: number;
-  result: 'fired' | 'kill' | 'miss' | 'no-solution' | 'out-of-ammunition';
-  intercept?: { lat: number; lon: number; alt: number };
-}
-
 interface TrackState {
   trackId: number;
   first: TrackEvent;
@@ -95,7 +73,7 @@ interface TrackState {
 }
 
 interface EngagementRecord {
-  ev: EngagementEvent;
+  ev: EngagementEventShape;
   /** the track's position when the event came (intercept point when the event gives none) */
   at: { lat: number; lon: number; alt: number } | undefined;
 }
@@ -103,7 +81,7 @@ interface EngagementRecord {
 interface IncidentState {
   id: string;
   tracks: TrackState[];
-  alerts: AlertEvent[];
+  alerts: AlertEventShape[];
   engagements: EngagementRecord[];
   firstActivity: number;
   lastActivity: number;
@@ -125,26 +103,6 @@ interface TruthThreat {
   impact?: TruthPoint;
   /** truth event 'intercepted' (a killed threat has no impact event) */
   intercepted?: TruthPoint;
-}
-
-const STAGES = new Set(['early', 'siren', 'clear']);
-const RESULTS = new Set(['fired', 'kill', 'miss', 'no-solution', 'out-of-ammunition']);
-
-function asAlert(ev: SimEvent): AlertEvent | undefined {
-  const e = ev as Record<string, unknown>;
-  if (typeof e.alertId !== 'string' || typeof e.stage !== 'string' || !STAGES.has(e.stage)) return undefined;
-  const zones = Array.isArray(e.zones) ? e.zones.filter((z): z is string => typeof z === 'string') : [];
-  const trackIds = Array.isArray(e.trackIds) ? e.trackIds.filter((x): x is number => typeof x === 'number') : [];
-  return { type: 'alert', t: ev.t, alertId: e.alertId, stage: e.stage as AlertEvent['stage'], zones, trackIds };
-}
-
-function asEngagement(ev: SimEvent): EngagementEvent | undefined {
-  const e = ev as Record<string, unknown>;
-  if (typeof e.interceptor !== 'string' || typeof e.trackId !== 'number' || typeof e.result !== 'string' || !RESULTS.has(e.result)) return undefined;
-  const out: EngagementEvent = { type: 'engagement', t: ev.t, interceptor: e.interceptor, trackId: e.trackId, result: e.result as EngagementEvent['result'] };
-  const i = e.intercept as Record<string, unknown> | undefined;
-  if (i && typeof i.lat === 'number' && typeof i.lon === 'number' && typeof i.alt === 'number') out.intercept = { lat: i.lat, lon: i.lon, alt: i.alt };
-  return out;
 }
 
 export class IncidentBuilder {
@@ -190,12 +148,12 @@ export class IncidentBuilder {
         this.onPrediction(ev as PredictionEvent);
         break;
       case 'alert': {
-        const a = asAlert(ev);
+        const a = asAlertEvent(ev);
         if (a) this.onAlert(a);
         break;
       }
       case 'engagement': {
-        const e = asEngagement(ev);
+        const e = asEngagementEvent(ev);
         if (e) this.onEngagement(e);
         break;
       }
@@ -304,7 +262,7 @@ export class IncidentBuilder {
     }
   }
 
-  private onAlert(a: AlertEvent): void {
+  private onAlert(a: AlertEventShape): void {
     let inc: IncidentState | undefined;
     for (const id of a.trackIds) {
       const st = this.tracks.get(id);
@@ -327,7 +285,7 @@ export class IncidentBuilder {
     inc.lastActivity = Math.max(inc.lastActivity, a.t);
   }
 
-  private onEngagement(e: EngagementEvent): void {
+  private onEngagement(e: EngagementEventShape): void {
     const st = this.tracks.get(e.trackId);
     const inc = st?.incident && !st.incident.closed ? st.incident : undefined;
     if (!inc) {

@@ -10,6 +10,7 @@ import { solveAim } from '../physics/aim.js';
 import { killTarget, type TruthKill, type TruthTarget } from '../sense/truth-target.js';
 import type { Scenario, ThreatDef, NonBallisticDef } from './load.js';
 import { InputError } from '../core/errors.js';
+import type { TruthInterceptedEvent } from '../sim/events.js';
 
 export interface ThreatTruth extends TruthTarget {
   kind: 'threat';
@@ -30,23 +31,6 @@ export interface NonBallisticTruth extends TruthTarget {
   def: NonBallisticDef;
   /** destroys the object at UTC t (as ThreatTruth.kill) */
   kill(t: number): TruthKill | undefined;
-}
-
-/**
- * The truth event of an interception (simulation, events.jsonl): a threat destroyed in the air, where and
- * when (the fields of the impact event, with the point in the air). A killed threat has no impact event.
- */
-export interface TruthInterceptedEvent {
-  type: 'truth';
-  t: number;
-  event: 'intercepted';
-  threatId: string;
-  threatType: string;
-  lat: number;
-  lon: number;
-  alt: number;
-  speed: number;
-  timeOfFlight: number;
 }
 
 /** The 'intercepted' truth event of a killed threat (undefined when it was not killed). */

@@ -6,7 +6,6 @@
 
 import type { AlertEvent } from '../warn/alerts.js';
 import type { EngagementEvent } from '../engage/manager.js';
-import type { TruthInterceptedEvent } from '../scenario/truth.js';
 
 export interface TruthLaunchEvent {
   type: 'truth';
@@ -42,6 +41,14 @@ export interface TruthImpactEvent {
   alt: number;
   speed: number;
   timeOfFlight: number;
+}
+/**
+ * The truth event of an interception (simulation): a threat destroyed in the air, where and when (the
+ * fields of the impact event, with the point in the air; see truthInterceptedEvent in scenario/truth.ts).
+ * A killed threat has no impact event.
+ */
+export interface TruthInterceptedEvent extends Omit<TruthImpactEvent, 'event'> {
+  event: 'intercepted';
 }
 export type TruthEvent = TruthLaunchEvent | TruthPositionEvent | TruthImpactEvent | TruthInterceptedEvent;
 
@@ -103,7 +110,7 @@ export interface PredictionEvent {
   launchCovEN?: [[number, number], [number, number]];
 }
 
-export type { AlertEvent, EngagementEvent, TruthInterceptedEvent };
+export type { AlertEvent, EngagementEvent };
 
 export type SimEvent =
   | TruthEvent

@@ -7,29 +7,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runPlan } from '../../src/sim/monte-carlo.js';
 import type { PlanReport } from '../../src/cli/plan.js';
+import { runCli } from './run-cli.js';
 
 const SCENARIO = 'scenarios/2021-12-19-green-zone-rockets.yaml';
 const FILES = ['plan.md', 'plan.json', 'lead-times.svg', 'lead-ratio.svg', 'false-alarms.svg'];
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const wo = process.stdout.write.bind(process.stdout);
-  const we = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'tocsin', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = wo;
-    process.stderr.write = we;
-  }
-}
 
 describe('tocsin plan', () => {
   it('--runs 3 --workers 1 writes the report and charts, and the same numbers twice', async () => {

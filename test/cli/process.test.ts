@@ -1,28 +1,15 @@
 /** `tocsin process`: a recording of the 2021-12-19 scenario end to end, and exit codes on bad input. */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.js';
 import { runEngine } from '../../src/cli/process.js';
 import { Engine } from '../../src/engine/engine.js';
 import { loadSite } from '../../src/scenario/load.js';
 import type { Plot } from '../../src/sense/plot.js';
 import type { SimEvent } from '../../src/sim/events.js';
+import { runCli } from './run-cli.js';
 import { SITE_FILE, astFile, badDatagrams, pcapFile, simulatedPlots, tempFile, toDatagrams } from '../io/recording-helpers.js';
-
-/** Run `tocsin …` in-process, capturing stdout and stderr. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const code = await main(['node', 'tocsin', ...args]);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
-
-afterEach(() => vi.restoreAllMocks());
 
 const site = loadSite(SITE_FILE);
 const { plots: PLOTS } = simulatedPlots();
@@ -46,7 +33,7 @@ const readEvents = (dir: string): Ev[] =>
 describe('tocsin process', () => {
   it('writes every decoded plot to events.jsonl in time order, the report with the rejects, and prints plots/s', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tocsin-process-'));
-    const r = await run('process', PCAP, '--site', SITE_FILE, '--out', dir);
+    const r = await runCli(['process', PCAP, '--site', SITE_FILE, '--out', dir]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const evs = readEvents(dir);
@@ -93,7 +80,7 @@ describe('tocsin process', () => {
   });
 
   it('--json prints the report as JSON (the plots/s line on stderr); an .ast with --date gives the same plot events', async () => {
-    const r = await run('process', PCAP, '--site', SITE_FILE, '--json');
+    const r = await runCli(['process', PCAP, '--site', SITE_FILE, '--json']);
     expect(r.code).toBe(0);
     const rep = JSON.parse(r.out);
     expect(rep.plots).toBe(PLOTS.length);
@@ -101,43 +88,43 @@ describe('tocsin process', () => {
 
     const a = mkdtempSync(join(tmpdir(), 'tocsin-process-pcap-'));
     const b = mkdtempSync(join(tmpdir(), 'tocsin-process-ast-'));
-    expect((await run('process', pcapFile(good), '--site', SITE_FILE, '--out', a)).code).toBe(0);
-    const ast = await run('process', astFile(good), '--site', SITE_FILE, '--out', b, '--date', '2021-12-19');
+    expect((await runCli(['process', pcapFile(good), '--site', SITE_FILE, '--out', a])).code).toBe(0);
+    const ast = await runCli(['process', astFile(good), '--site', SITE_FILE, '--out', b, '--date', '2021-12-19']);
     expect(ast.code).toBe(0);
     expect(ast.out).toMatch(/times of day put on 2021-12-19/);
     expect(readFileSync(join(b, 'events.jsonl'), 'utf8')).toBe(readFileSync(join(a, 'events.jsonl'), 'utf8'));
     // without --date an .ast is put on today, and the command says so
-    const today = await run('process', astFile(good), '--site', SITE_FILE, '--json');
+    const today = await runCli(['process', astFile(good), '--site', SITE_FILE, '--json']);
     expect(today.code).toBe(0);
     expect(today.err).toMatch(/raw ASTERIX has no dates: plots put on \d{4}-\d\d-\d\d \(today, UTC\); give --date/);
     expect(JSON.parse(today.out).assumedDate).toBe(new Date().toISOString().slice(0, 10));
   });
 
   it('bad input exits 2 with a message naming the file or option', async () => {
-    const missing = await run('process', 'no/such/recording.pcap', '--site', SITE_FILE);
+    const missing = await runCli(['process', 'no/such/recording.pcap', '--site', SITE_FILE]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no\/such\/recording\.pcap: file not found/);
 
     const text = tempFile('this is not a capture\n'.repeat(10), 'pcap');
-    const notAsterix = await run('process', text, '--site', SITE_FILE);
+    const notAsterix = await runCli(['process', text, '--site', SITE_FILE]);
     expect(notAsterix.code).toBe(2);
     expect(notAsterix.err).toContain(`${text}: neither a libpcap capture nor raw ASTERIX`);
 
-    const noSite = await run('process', PCAP);
+    const noSite = await runCli(['process', PCAP]);
     expect(noSite.code).toBe(2);
     expect(noSite.err).toMatch(/required option '--site <file>' not specified/);
 
-    const badSite = await run('process', PCAP, '--site', 'no/such/site.yaml');
+    const badSite = await runCli(['process', PCAP, '--site', 'no/such/site.yaml']);
     expect(badSite.code).toBe(2);
     expect(badSite.err).toMatch(/no\/such\/site\.yaml: file not found/);
 
-    const badDate = await run('process', PCAP, '--site', SITE_FILE, '--date', '2021-13-01');
+    const badDate = await runCli(['process', PCAP, '--site', SITE_FILE, '--date', '2021-13-01']);
     expect(badDate.code).toBe(2);
     expect(badDate.err).toMatch(/--date: must be a UTC date YYYY-MM-DD, got "2021-13-01"/);
   });
 
   it('--help names the formats, the options and the --date default', async () => {
-    const r = await run('process', '--help');
+    const r = await runCli(['process', '--help']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/libpcap/);
     expect(r.out).toMatch(/--site <file>/);

@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inverse } from '../../src/geo/geodesic.js';
-import { main } from '../../src/cli/program.js';
-
-/** Run `tocsin …` in-process, capturing stdout and stderr. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const code = await main(['node', 'tocsin', ...args]);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
-
-afterEach(() => vi.restoreAllMocks());
+import { runCli } from './run-cli.js';
 
 describe('tocsin trajectory', () => {
   it('prints range, apogee, time of flight, impact speed and point for one elevation', async () => {
-    const r = await run('trajectory', '--type', 'mortar-82', '--elevation', '45');
+    const r = await runCli(['trajectory', '--type', 'mortar-82', '--elevation', '45']);
     expect(r.code).toBe(0);
     // domain.md: 82 mm at 45° → 3.03 km / 894 m / 27 s
     const range = Number(/range\s+([\d.]+) km/.exec(r.out)![1]);
@@ -33,7 +20,7 @@ describe('tocsin trajectory', () => {
   });
 
   it('--json gives the same figures as numbers', async () => {
-    const r = await run('trajectory', '--type', 'rocket-107', '--elevation', '30', '--azimuth', '90', '--from', '33.30,44.40', '--json');
+    const r = await runCli(['trajectory', '--type', 'rocket-107', '--elevation', '30', '--azimuth', '90', '--from', '33.30,44.40', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.type).toBe('rocket-107');
@@ -47,29 +34,29 @@ describe('tocsin trajectory', () => {
   });
 
   it('--aim prints the solutions that hit the target', async () => {
-    const r = await run('trajectory', '--type', 'mortar-120', '--from', '33.25,44.40', '--aim', '33.299,44.396', '--json');
+    const r = await runCli(['trajectory', '--type', 'mortar-120', '--from', '33.25,44.40', '--aim', '33.299,44.396', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.solutions).toHaveLength(1);
     expect(j.solutions[0].solution).toBe('high');
     expect(inverse(j.solutions[0].impact.lat, j.solutions[0].impact.lon, 33.299, 44.396).distance).toBeLessThan(1);
-    const t = await run('trajectory', '--type', 'mortar-120', '--from', '33.25,44.40', '--aim', '33.299,44.396');
+    const t = await runCli(['trajectory', '--type', 'mortar-120', '--from', '33.25,44.40', '--aim', '33.299,44.396']);
     expect(t.out).toMatch(/high-angle solution: azimuth [\d.-]+°, elevation [\d.]+°/);
   });
 
   it('bad input exits 2 with a clear message', async () => {
-    const unknown = await run('trajectory', '--type', 'rocket-240', '--elevation', '45');
+    const unknown = await runCli(['trajectory', '--type', 'rocket-240', '--elevation', '45']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/unknown threat type "rocket-240" \(valid: rocket-107, rocket-122, mortar-60, mortar-81, mortar-82, mortar-120\)/);
-    const both = await run('trajectory', '--type', 'mortar-82', '--elevation', '45', '--aim', '33.3,44.4');
+    const both = await runCli(['trajectory', '--type', 'mortar-82', '--elevation', '45', '--aim', '33.3,44.4']);
     expect(both.code).toBe(2);
-    const notNum = await run('trajectory', '--type', 'mortar-82', '--elevation', 'high');
+    const notNum = await runCli(['trajectory', '--type', 'mortar-82', '--elevation', 'high']);
     expect(notNum.code).toBe(2);
     expect(notNum.err).toMatch(/elevation: "high" is not a number/);
-    const far = await run('trajectory', '--type', 'mortar-60', '--aim', '33.5,44.4');
+    const far = await runCli(['trajectory', '--type', 'mortar-60', '--aim', '33.5,44.4']);
     expect(far.code).toBe(2);
     expect(far.err).toMatch(/beyond mortar-60 maximum range/);
-    const limits = await run('trajectory', '--type', 'mortar-82', '--elevation', '20');
+    const limits = await runCli(['trajectory', '--type', 'mortar-82', '--elevation', '20']);
     expect(limits.code).toBe(2);
     expect(limits.err).toMatch(/outside mortar-82 launcher limits 45°–85°/);
   });

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
+import geodesic from 'geographiclib-geodesic';
 import { InputError } from '../../src/core/errors.js';
 
 /** Runs fn, expects an InputError, and checks where it points. */
@@ -47,4 +48,19 @@ export function insideRing(lon: number, lat: number, ring: ReadonlyArray<readonl
     if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
+}
+
+/** Published maximum ranges in m, domain.md §1 (restated here, not read from the code under test). */
+export const PUBLISHED_MAX_RANGE_M: Readonly<Record<string, number>> = {
+  'rocket-122': 20400,
+  'rocket-107': 8300,
+  'mortar-60': 3500,
+  'mortar-81': 5900,
+  'mortar-82': 3040,
+  'mortar-120': 7100,
+};
+
+/** Geodesic distance in m on the WGS84 ellipsoid, by GeographicLib (independent of src/geo). */
+export function geodesicDistance(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  return geodesic.Geodesic.WGS84.Inverse(a.lat, a.lon, b.lat, b.lon).s12!;
 }

@@ -1,25 +1,14 @@
 /** Random attacks: deterministic per seed, physically valid, spread over zones and open ground. */
 import { describe, expect, it } from 'vitest';
-import geodesic from 'geographiclib-geodesic';
 import { Rng } from '../../src/core/rng.js';
 import { pointInRing } from '../../src/geo/polygon.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { buildTruth } from '../../src/scenario/truth.js';
 import { planAttack, randomAttack } from '../../src/sim/attacks.js';
+import { PUBLISHED_MAX_RANGE_M, geodesicDistance } from '../scenario/helpers.js';
 
 const BASE = loadScenario('scenarios/2021-12-19-green-zone-rockets.yaml');
 const DRONES = loadScenario('scenarios/drones-and-birds.yaml');
-// Published maximum ranges, domain.md §1 (restated here, not read from the code under test).
-const MAX_RANGE_M: Record<string, number> = {
-  'rocket-122': 20400,
-  'rocket-107': 8300,
-  'mortar-60': 3500,
-  'mortar-81': 5900,
-  'mortar-82': 3040,
-  'mortar-120': 7100,
-};
-const dist = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): number =>
-  geodesic.Geodesic.WGS84.Inverse(a.lat, a.lon, b.lat, b.lon).s12!;
 
 describe('randomAttack', () => {
   it('the same seed gives the same attack; another seed another one', () => {
@@ -48,8 +37,8 @@ describe('randomAttack', () => {
       for (const t of sc.threats) {
         types.add(t.type);
         if (!('lat' in t.aim)) throw new Error('aim point expected');
-        const d = dist(t.launch, t.aim);
-        expect(d, `${run} ${t.id} ${t.type}`).toBeLessThanOrEqual(MAX_RANGE_M[t.type]! * 0.92 + 1);
+        const d = geodesicDistance(t.launch, t.aim);
+        expect(d, `${run} ${t.id} ${t.type}`).toBeLessThanOrEqual(PUBLISHED_MAX_RANGE_M[t.type]! * 0.92 + 1);
         expect(d).toBeGreaterThan(500);
         for (const ring of defended) expect(pointInRing(t.launch.lat, t.launch.lon, ring), `${run} ${t.id} launch`).toBe(false);
         expect(t.at).toBeGreaterThanOrEqual(5);
@@ -62,7 +51,7 @@ describe('randomAttack', () => {
       const truth = buildTruth(sc);
       for (const th of truth.threats) {
         const aim = th.def.aim as { lat: number; lon: number };
-        expect(dist(th.trajectory.impact, aim)).toBeLessThan(1);
+        expect(geodesicDistance(th.trajectory.impact, aim)).toBeLessThan(1);
       }
     }
     expect(inZone).toBeGreaterThan(0);

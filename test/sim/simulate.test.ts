@@ -4,28 +4,12 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.js';
+import { runCli } from '../cli/run-cli.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runSimulation } from '../../src/sim/simulation.js';
 import type { SimEvent } from '../../src/sim/events.js';
 
 const SCENARIO = 'scenarios/2021-12-19-green-zone-rockets.yaml';
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const wo = process.stdout.write.bind(process.stdout);
-  const we = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'tocsin', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = wo;
-    process.stderr.write = we;
-  }
-}
 
 describe('tocsin simulate', () => {
   it('same scenario and seed give byte-identical outputs; another seed gives other plots', async () => {

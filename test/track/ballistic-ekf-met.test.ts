@@ -9,19 +9,15 @@ import { EnuFrame } from '../../src/geo/wgs84.js';
 import { isaDensity, isaSpeedOfSound } from '../../src/physics/atmosphere.js';
 import { threatSpec } from '../../src/physics/catalogue.js';
 import { G7, dragCoefficient } from '../../src/physics/drag.js';
-import { fly, stateAt } from '../../src/physics/trajectory.js';
+import { fly } from '../../src/physics/trajectory.js';
 import { BallisticEkf, NX, ballisticJacobian, ballisticRhs, type EkfMet } from '../../src/track/ballistic-ekf.js';
+import { FD_STEPS, STATES_OFF_KNOTS, truthStateAt } from './helpers.js';
 
 const frame = new EnuFrame({ lat: 33.3, lon: 44.395, alt: 34 });
 
 // states away from the Cd table knots (a difference across a knot would see two slopes)
-const STATES = [
-  [1200, -800, 1500, 150, 80, -60, 1e-3], // M ≈ 0.54
-  [-3000, 2500, 900, 250, 60, 20, 9e-4], // M ≈ 0.76
-  [5000, 4000, 4000, 420, -200, 150, 3.5e-4], // M ≈ 1.5 (supersonic)
-  [20000, -15000, 12000, 600, 100, -300, 5e-4], // stratosphere
-].map((s) => Float64Array.from(s));
-const STEPS = [0.5, 0.5, 0.5, 1e-3, 1e-3, 1e-3, 1e-7];
+const STATES = STATES_OFF_KNOTS;
+const STEPS = FD_STEPS;
 
 const METS: EkfMet[] = [
   { wind: { east: 14, north: -9 }, temperatureOffsetK: 18 },
@@ -126,13 +122,7 @@ describe('ballistic EKF with met data', () => {
     const lf = new EnuFrame(launch);
     const met = { windEast: 12, windNorth: -8, tempOffsetK: 15 };
     const traj = fly(spec, launch, 60, 50, { terrainAlt: launch.alt, ...met });
-    const s6 = new Float64Array(6);
-    const truthAt = (t: number): Float64Array => {
-      if (!stateAt(traj, t, s6)) throw new Error('outside flight');
-      const p = lf.ecefToEnu(s6[0]!, s6[1]!, s6[2]!);
-      const v = lf.vecEcefToEnu(s6[3]!, s6[4]!, s6[5]!);
-      return Float64Array.of(p[0]!, p[1]!, p[2]!, v[0]!, v[1]!, v[2]!, kappa);
-    };
+    const truthAt = truthStateAt(traj, lf, kappa);
     const t0 = 3;
     expect(traj.impact.t).toBeGreaterThan(t0 + 21);
     const withMet = new BallisticEkf({ frame: lf, q: 0, qKappa: 0, wind: { east: met.windEast, north: met.windNorth }, temperatureOffsetK: met.tempOffsetK });

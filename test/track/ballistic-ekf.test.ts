@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { EnuFrame } from '../../src/geo/wgs84.js';
 import { threatSpec } from '../../src/physics/catalogue.js';
-import { fly, stateAt } from '../../src/physics/trajectory.js';
+import { fly } from '../../src/physics/trajectory.js';
 import { enuToPolar } from '../../src/sense/polar.js';
 import { cholesky, matMul, matMulT, spdInverse } from '../../src/core/linalg.js';
 import { BallisticEkf, ballisticJacobian, ballisticRhs, measure, measurementJacobian, wrapPi } from '../../src/track/ballistic-ekf.js';
+import { FD_STEPS, STATES_OFF_KNOTS, truthStateAt } from './helpers.js';
 
 const SITE = { lat: 33.3, lon: 44.395, alt: 34 };
 const frame = new EnuFrame(SITE);
@@ -38,13 +39,8 @@ function fdCheck(f: (x: Float64Array, out: Float64Array) => void, x0: Float64Arr
 
 describe('ballistic EKF models', () => {
   // states away from the Cd table knots (FD across a knot would see two slopes)
-  const states = [
-    [1200, -800, 1500, 150, 80, -60, 1e-3], // M ≈ 0.54
-    [-3000, 2500, 900, 250, 60, 20, 9e-4], // M ≈ 0.76
-    [5000, 4000, 4000, 420, -200, 150, 3.5e-4], // M ≈ 1.5 (supersonic)
-    [20000, -15000, 12000, 600, 100, -300, 5e-4], // stratosphere
-  ].map((s) => Float64Array.from(s));
-  const steps = [0.5, 0.5, 0.5, 1e-3, 1e-3, 1e-3, 1e-7];
+  const states = STATES_OFF_KNOTS;
+  const steps = FD_STEPS;
 
   it('ballisticJacobian matches central finite differences of ballisticRhs', () => {
     const F = new Float64Array(49);
@@ -140,13 +136,7 @@ function monteCarlo(type: 'mortar-120' | 'rocket-122', elevation: number, tStart
   const kappa = (spec.formFactor * Math.PI * spec.calibreM * spec.calibreM) / 4 / mass;
   const radar = { frame: new EnuFrame(frame.enuToGeodetic(0, 0, 5)) };
   const sig = { range: 10, az: 0.002, el: 0.002, rangeRate: 1 };
-  const s6 = new Float64Array(6);
-  const truthAt = (t: number): Float64Array => {
-    if (!stateAt(traj, t, s6)) throw new Error('outside flight');
-    const p = frame.ecefToEnu(s6[0]!, s6[1]!, s6[2]!);
-    const v = frame.vecEcefToEnu(s6[3]!, s6[4]!, s6[5]!);
-    return Float64Array.of(p[0]!, p[1]!, p[2]!, v[0]!, v[1]!, v[2]!, kappa);
-  };
+  const truthAt = truthStateAt(traj, frame, kappa);
   const nSteps = Math.min(duration, Math.floor(traj.impact.t - t0 - 1));
   const neesSum = new Float64Array(nSteps + 1);
   let posErr10 = 0;
@@ -224,13 +214,7 @@ describe('ballistic EKF prediction accuracy (default steps against fly() truth)'
     const kappa = (spec.formFactor * Math.PI * spec.calibreM * spec.calibreM) / 4 / (spec.burnoutMassKg ?? spec.massKg);
     const lg = frame.enuToGeodetic(-3500, -3000, 0);
     const traj = fly(spec, lg, 60, elevation, { terrainAlt: lg.alt });
-    const s6 = new Float64Array(6);
-    const truthAt = (t: number): Float64Array => {
-      if (!stateAt(traj, t, s6)) throw new Error('outside flight');
-      const p = frame.ecefToEnu(s6[0]!, s6[1]!, s6[2]!);
-      const v = frame.vecEcefToEnu(s6[3]!, s6[4]!, s6[5]!);
-      return Float64Array.of(p[0]!, p[1]!, p[2]!, v[0]!, v[1]!, v[2]!, kappa);
-    };
+    const truthAt = truthStateAt(traj, frame, kappa);
     let worst = 0;
     let n = 0;
     for (let t0 = (traj.burnout?.t ?? 0) + 0.3; t0 + 10 < traj.impact.t - 0.5; t0 += 3.7) {
