@@ -15,41 +15,15 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { EnuFrame } from '../../src/geo/wgs84.js';
 import { isaDensity, isaSpeedOfSound } from '../../src/physics/atmosphere.js';
-import { threatSpec, type ThreatSpec } from '../../src/physics/catalogue.js';
 import { G7, dragCoefficient } from '../../src/physics/drag.js';
-import { fly, stateAt, type Trajectory } from '../../src/physics/trajectory.js';
+import { type Trajectory } from '../../src/physics/trajectory.js';
 import { CROSSING, predictImpact, propagateToTerrain, type DynamicsMet } from '../../src/predict/impact.js';
 import { predictLaunch } from '../../src/predict/launch.js';
 import {
   EVAL_POINT, EVAL_POINT_JAC, FJ, STEP_H, ballisticJacobian, ballisticRhs, beginStep, evalDynamics, rk4Step, setDynamics,
 } from '../../src/track/ballistic-ekf.js';
+import { NX, SITE, frame, flyFrom, truthState, diagP } from './helpers.js';
 
-const NX = 7;
-const SITE = { lat: 33.3, lon: 44.395, alt: 34 };
-const frame = new EnuFrame(SITE);
-
-function trueKappa(spec: ThreatSpec): number {
-  return (spec.formFactor * Math.PI * spec.calibreM * spec.calibreM) / 4 / (spec.burnoutMassKg ?? spec.massKg);
-}
-
-function flyFrom(type: string, e: number, n: number, alt: number, azDeg: number, elDeg: number): Trajectory {
-  const g = frame.enuToGeodetic(e, n, 0);
-  return fly(threatSpec(type), { lat: g.lat, lon: g.lon, alt }, azDeg, elDeg, { terrainAlt: alt });
-}
-
-function truthState(traj: Trajectory, tRel: number): Float64Array {
-  const s = new Float64Array(6);
-  if (!stateAt(traj, tRel, s)) throw new Error(`no state at ${tRel}`);
-  const p = frame.ecefToEnu(s[0]!, s[1]!, s[2]!);
-  const v = frame.vecEcefToEnu(s[3]!, s[4]!, s[5]!);
-  return Float64Array.of(p[0]!, p[1]!, p[2]!, v[0]!, v[1]!, v[2]!, trueKappa(traj.spec));
-}
-
-function diagP(sd: number[]): Float64Array {
-  const P = new Float64Array(NX * NX);
-  sd.forEach((s, i) => (P[i * NX + i] = s * s));
-  return P;
-}
 
 /** Random states (site ENU of fr) from −1 km to 34 km: through the troposphere, the stratosphere and past the pressure table. */
 function randomState(rng: Rng): Float64Array {

@@ -1,0 +1,31 @@
+/** Shared fixtures of the prediction tests: the site frame, truth trajectories flown from site ENU points, their states. */
+import { EnuFrame } from '../../src/geo/wgs84.js';
+import { threatSpec } from '../../src/physics/catalogue.js';
+import { fly, stateAt, type Trajectory } from '../../src/physics/trajectory.js';
+import { trueKappa } from '../../src/predict/crlb.js';
+
+export const NX = 7;
+export const SITE = { lat: 33.3, lon: 44.395, alt: 34 };
+export const frame = new EnuFrame(SITE);
+
+/** Flies a catalogue type from the site-ENU point (e, n) at height alt (also the terrain). */
+export function flyFrom(type: string, e: number, n: number, alt: number, azDeg: number, elDeg: number): Trajectory {
+  const g = frame.enuToGeodetic(e, n, 0);
+  return fly(threatSpec(type), { lat: g.lat, lon: g.lon, alt }, azDeg, elDeg, { terrainAlt: alt });
+}
+
+/** The truth state at tRel s after launch, in the site ENU, with the true κ. */
+export function truthState(traj: Trajectory, tRel: number): Float64Array {
+  const s = new Float64Array(6);
+  if (!stateAt(traj, tRel, s)) throw new Error(`no state at ${tRel}`);
+  const p = frame.ecefToEnu(s[0]!, s[1]!, s[2]!);
+  const v = frame.vecEcefToEnu(s[3]!, s[4]!, s[5]!);
+  return Float64Array.of(p[0]!, p[1]!, p[2]!, v[0]!, v[1]!, v[2]!, trueKappa(traj.spec));
+}
+
+/** A diagonal 7×7 covariance from standard deviations. */
+export function diagP(sd: number[]): Float64Array {
+  const P = new Float64Array(NX * NX);
+  sd.forEach((s, i) => (P[i * NX + i] = s * s));
+  return P;
+}
