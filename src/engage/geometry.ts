@@ -24,6 +24,7 @@
  * The rounds' own time of flight is not modelled (a 20 mm round covers 2 km in ≈ 2 s; a real fire-control
  * computer leads the target by it, which shifts the firing time, not the envelope).
  */
+import { hermiteState } from '../core/hermite.js';
 import { DEG, EnuFrame, geodeticHeight, type Geodetic } from '../geo/wgs84.js';
 import type { InterceptorConfig } from '../scenario/types.js';
 import { ballisticRhs, type EkfMet } from '../track/ballistic-ekf.js';
@@ -101,28 +102,7 @@ export class TargetPath {
       out.set(this.states.subarray(0, 6));
       return true;
     }
-    const f = s - i;
-    const h = this.step;
-    const st = this.states;
-    const o0 = 6 * i;
-    const o1 = o0 + 6;
-    const f2 = f * f;
-    const f3 = f2 * f;
-    const h00 = 2 * f3 - 3 * f2 + 1;
-    const h10 = f3 - 2 * f2 + f;
-    const h01 = -2 * f3 + 3 * f2;
-    const h11 = f3 - f2;
-    const d00 = 6 * f2 - 6 * f;
-    const d10 = 3 * f2 - 4 * f + 1;
-    const d11 = 3 * f2 - 2 * f;
-    for (let j = 0; j < 3; j++) {
-      const p0 = st[o0 + j]!;
-      const v0 = st[o0 + 3 + j]!;
-      const p1 = st[o1 + j]!;
-      const v1 = st[o1 + 3 + j]!;
-      out[j] = h00 * p0 + h10 * h * v0 + h01 * p1 + h11 * h * v1;
-      out[3 + j] = (d00 * (p0 - p1)) / h + d10 * v0 + d11 * v1;
-    }
+    hermiteState(this.states, i, s - i, this.step, out);
     return true;
   }
 

@@ -7,6 +7,7 @@
  * step where they happen: a root of the step's quintic Hermite interpolant, then polished by Newton on
  * states re-integrated from the step start, so the final state is a true integrator state at the event.
  */
+import { hermiteState } from '../core/hermite.js';
 import { InputError } from '../core/errors.js';
 import { DEG, EnuFrame, ecefToGeodetic, geodeticToEcef } from '../geo/wgs84.js';
 import { inverse } from '../geo/geodesic.js';
@@ -395,26 +396,7 @@ export function stateAt(traj: Trajectory, tRel: number, out: Float64Array): bool
   const t0 = times[i]!;
   const h = times[i + 1]! - t0;
   const s = h > 0 ? (tRel - t0) / h : 0;
-  const st = traj.states;
-  const o0 = 6 * i;
-  const o1 = o0 + 6;
-  const s2 = s * s;
-  const s3 = s2 * s;
-  const h00 = 2 * s3 - 3 * s2 + 1;
-  const h10 = s3 - 2 * s2 + s;
-  const h01 = -2 * s3 + 3 * s2;
-  const h11 = s3 - s2;
-  const d00 = 6 * s2 - 6 * s;
-  const d10 = 3 * s2 - 4 * s + 1;
-  const d11 = 3 * s2 - 2 * s;
-  for (let j = 0; j < 3; j++) {
-    const p0 = st[o0 + j]!;
-    const v0 = st[o0 + j + 3]!;
-    const p1 = st[o1 + j]!;
-    const v1 = st[o1 + j + 3]!;
-    out[j] = h00 * p0 + h10 * h * v0 + h01 * p1 + h11 * h * v1;
-    out[j + 3] = h > 0 ? (d00 * (p0 - p1)) / h + d10 * v0 + d11 * v1 : v0;
-  }
+  hermiteState(traj.states, i, s, h, out);
   return true;
 }
 
