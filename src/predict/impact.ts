@@ -67,22 +67,27 @@ import {
 /** Meteorological argument passed through to the EKF dynamics (that of `ballisticRhs`: wind, ISA offset). */
 export type DynamicsMet = EkfMet;
 
-export interface ImpactPrediction {
-  /** UTC (s) of impact */
+/** A predicted point on the terrain (impact or launch) with its uncertainty. */
+export interface GroundPoint {
+  /** UTC (s) the round is there (impact, or the estimated launch) */
   t: number;
-  /** 1-σ of the impact time (s) */
+  /** 1-σ of that time (s) */
   sigmaT: number;
   /** degrees */
   lat: number;
   lon: number;
-  /** m above the ellipsoid (= terrainAlt to < 1 µm) */
+  /** m above the ellipsoid (the terrain height, to < 1 µm) */
   alt: number;
-  /** site ENU of the impact point (m) */
+  /** site ENU of the point (m) */
   e: number;
   n: number;
-  u: number;
-  /** covariance of the impact point in the local east/north at the impact point (m²): [[ee, en], [ne, nn]] */
+  /** covariance of the point in the local east/north there (m²): [[ee, en], [ne, nn]] */
   covEN: [[number, number], [number, number]];
+}
+
+export interface ImpactPrediction extends GroundPoint {
+  /** site ENU height of the impact point (m) */
+  u: number;
   /** velocity at impact in the site ENU (m/s, Earth-fixed) */
   velocity: [number, number, number];
   /** full state at impact (site ENU, as the track's x) */

@@ -21,23 +21,10 @@
 import { geodeticHeight, type EnuFrame } from '../geo/wgs84.js';
 import type { ThreatType } from '../physics/threat-types.js';
 import { boostCorrection, boostTable, type BoostCorrection } from './boost.js';
-import { CROSSING, groundFix, makeGroundFix, propagateToTerrain, type PredictOptions } from './impact.js';
+import { CROSSING, groundFix, makeGroundFix, propagateToTerrain, type GroundPoint, type PredictOptions } from './impact.js';
 
-export interface LaunchPrediction {
-  /** estimated launch time, UTC (s) */
-  t: number;
-  /** 1-σ of the launch time (s) */
-  sigmaT: number;
-  /** degrees */
-  lat: number;
-  lon: number;
-  /** m above the ellipsoid (the terrain height) */
-  alt: number;
-  /** site ENU of the launch point (m) */
-  e: number;
-  n: number;
-  /** covariance of the launch point in the local east/north there (m²): [[ee, en], [ne, nn]] */
-  covEN: [[number, number], [number, number]];
+/** The estimated launch point: where and when the back-propagated round meets the terrain. */
+export interface LaunchPrediction extends GroundPoint {
   /** the boost correction applied (rockets only): metres along/across the azimuth, seconds */
   boost?: { along: number; cross: number; dt: number };
 }

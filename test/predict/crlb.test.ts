@@ -15,6 +15,7 @@ import { EnuFrame } from '../../src/geo/wgs84.js';
 import { threatSpec } from '../../src/physics/catalogue.js';
 import { fly, stateAt, type Trajectory } from '../../src/physics/trajectory.js';
 import { CrlbAccumulator, impactBoundEN, trueKappa, type CrlbMeasurement } from '../../src/predict/crlb.js';
+import { rk4Reference } from './helpers.js';
 import { ballisticJacobian, ballisticRhs, measure, measurementJacobian, wrapPi } from '../../src/track/ballistic-ekf.js';
 
 const NX = 7;
@@ -72,26 +73,12 @@ function phiFromScratch(traj: Trajectory, ta: number, tb: number, h: number): Fl
 /** The filter model's own nonlinear flow: RK4 on ballisticRhs, steps ≤ h; returns the states at each time. */
 function flow(x0: Float64Array, t0: number, times: readonly number[], h = 0.25, met?: Met): Float64Array[] {
   const x = Float64Array.from(x0);
-  const k1 = new Float64Array(NX);
-  const k2 = new Float64Array(NX);
-  const k3 = new Float64Array(NX);
-  const k4 = new Float64Array(NX);
-  const xs = new Float64Array(NX);
   const out: Float64Array[] = [];
   let t = t0;
   for (const tk of times) {
     const n = Math.ceil((tk - t) / h - 1e-9);
     const dt = n > 0 ? (tk - t) / n : 0;
-    for (let s = 0; s < n; s++) {
-      ballisticRhs(x, frame, k1, met);
-      for (let i = 0; i < NX; i++) xs[i] = x[i]! + 0.5 * dt * k1[i]!;
-      ballisticRhs(xs, frame, k2, met);
-      for (let i = 0; i < NX; i++) xs[i] = x[i]! + 0.5 * dt * k2[i]!;
-      ballisticRhs(xs, frame, k3, met);
-      for (let i = 0; i < NX; i++) xs[i] = x[i]! + dt * k3[i]!;
-      ballisticRhs(xs, frame, k4, met);
-      for (let i = 0; i < NX; i++) x[i] = x[i]! + (dt / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
-    }
+    for (let s = 0; s < n; s++) rk4Reference(x, frame, dt, x, met);
     t = tk;
     out.push(Float64Array.from(x));
   }

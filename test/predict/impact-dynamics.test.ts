@@ -22,7 +22,7 @@ import { predictLaunch } from '../../src/predict/launch.js';
 import {
   EVAL_POINT, EVAL_POINT_JAC, FJ, STEP_H, ballisticJacobian, ballisticRhs, beginStep, evalDynamics, rk4Step, setDynamics,
 } from '../../src/track/ballistic-ekf.js';
-import { NX, SITE, frame, flyFrom, truthState, diagP } from './helpers.js';
+import { NX, SITE, frame, rk4Reference, flyFrom, truthState, diagP } from './helpers.js';
 
 
 /** Random states (site ENU of fr) from −1 km to 34 km: through the troposphere, the stratosphere and past the pressure table. */
@@ -61,11 +61,6 @@ describe("the evaluator's shortcuts against the exact model", () => {
 
   it('one RK4 step (stage heights from the expansion) equals classical RK4 of ballisticRhs, its midpoint Jacobian ballisticJacobian there; the Jacobian modes leave the state bit for bit', () => {
     const rng = new Rng(2, 'rk4 step');
-    const k1 = new Float64Array(NX);
-    const k2 = new Float64Array(NX);
-    const k3 = new Float64Array(NX);
-    const k4 = new Float64Array(NX);
-    const xs = new Float64Array(NX);
     const xm = new Float64Array(NX);
     const ref = new Float64Array(NX);
     const out0 = new Float64Array(NX);
@@ -83,14 +78,7 @@ describe("the evaluator's shortcuts against the exact model", () => {
         const x = randomState(rng);
         const met: DynamicsMet | undefined = k % 2 ? { wind: { east: 10 * rng.normal(), north: 10 * rng.normal() }, temperatureOffsetK: 15 * rng.normal() } : undefined;
         const h = k % 3 === 0 ? -1 : 1; // forwards and backwards (the launch propagation)
-        ballisticRhs(x, fr, k1, met);
-        for (let i = 0; i < NX; i++) xm[i] = x[i]! + 0.5 * h * k1[i]!;
-        ballisticRhs(xm, fr, k2, met);
-        for (let i = 0; i < NX; i++) xs[i] = x[i]! + 0.5 * h * k2[i]!;
-        ballisticRhs(xs, fr, k3, met);
-        for (let i = 0; i < NX; i++) xs[i] = x[i]! + h * k3[i]!;
-        ballisticRhs(xs, fr, k4, met);
-        for (let i = 0; i < NX; i++) ref[i] = x[i]! + (h / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
+        rk4Reference(x, fr, h, ref, met, xm);
         ballisticJacobian(xm, fr, G, met);
         // Cd looked up by the Mach number at every stage, as ballisticRhs does (SEG = −1 after setDynamics)
         setDynamics(fr, met);
@@ -128,21 +116,7 @@ describe("the evaluator's shortcuts against the exact model", () => {
  * every stage) until the height crosses the terrain, then bisection on the last step: the crossing state.
  */
 function referenceCrossing(x0: Float64Array, dir: 1 | -1, h: number, terrainAlt: number, met?: DynamicsMet): { x: Float64Array; dt: number } {
-  const k1 = new Float64Array(NX);
-  const k2 = new Float64Array(NX);
-  const k3 = new Float64Array(NX);
-  const k4 = new Float64Array(NX);
-  const xs = new Float64Array(NX);
-  const step = (x: Float64Array, dt: number, out: Float64Array): void => {
-    ballisticRhs(x, frame, k1, met);
-    for (let i = 0; i < NX; i++) xs[i] = x[i]! + 0.5 * dt * k1[i]!;
-    ballisticRhs(xs, frame, k2, met);
-    for (let i = 0; i < NX; i++) xs[i] = x[i]! + 0.5 * dt * k2[i]!;
-    ballisticRhs(xs, frame, k3, met);
-    for (let i = 0; i < NX; i++) xs[i] = x[i]! + dt * k3[i]!;
-    ballisticRhs(xs, frame, k4, met);
-    for (let i = 0; i < NX; i++) out[i] = x[i]! + (dt / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
-  };
+  const step = (x: Float64Array, dt: number, out: Float64Array): void => rk4Reference(x, frame, dt, out, met);
   const height = (x: Float64Array): number => frame.heightOf(x[0]!, x[1]!, x[2]!) - terrainAlt;
   let x = Float64Array.from(x0);
   const y = new Float64Array(NX);
