@@ -8,6 +8,7 @@ need=()
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
 command -v text2pcap >/dev/null 2>&1 || need+=(wireshark-common)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-test-deps: apt-get install ${need[*]}"
   SUDO=""
