@@ -134,8 +134,10 @@ export class TrackMetrics {
   }
 
   private record(tr: Track): TrackRecord {
-    let r = this.tracks.get(tr.id);
-    if (!r) this.tracks.set(tr.id, (r = { id: tr.id, counts: new Map(), everBallistic: false, predictions: [] }));
+    // keyed by creation serial: the track's number is given at confirmation, after its first updates
+    let r = this.tracks.get(tr.serial);
+    if (!r) this.tracks.set(tr.serial, (r = { id: tr.id, counts: new Map(), everBallistic: false, predictions: [] }));
+    r.id = tr.id;
     return r;
   }
 

@@ -21,6 +21,7 @@ import { attackWarning, type AttackWarning, type ThreatFact } from '../report/wa
 import { attackOptions, planAttack, type AttackOptions } from './attacks.js';
 import { simulateScenario } from './run.js';
 import type { SimulationRun } from './simulation.js';
+import type { Track } from '../track/tracker.js';
 
 export interface PlanConfig {
   base: Scenario;
@@ -96,18 +97,20 @@ export function threatFacts(truth: ScenarioTruth, run: Pick<SimulationRun, 'dete
 /** One run of a plan: the attack of seed base + run, simulated, measured. */
 export function planRun(base: Scenario, run: number, seed: number, attack: Partial<AttackOptions> = {}): RunRecord {
   const scenario = planAttack(base, run, attack, seed);
-  const trackSources = new Map<number, Map<string, number>>();
+  // keyed by the track object (its number is given at confirmation, after its first updates), then by number
+  const byTrack = new Map<Track, Map<string, number>>();
   const result = simulateScenario(scenario, {
     seed: scenario.seed,
     engine: {
       onUpdate: (track, plot) => {
         if (plot.truthId === undefined) return;
-        let m = trackSources.get(track.id);
-        if (!m) trackSources.set(track.id, (m = new Map()));
+        let m = byTrack.get(track);
+        if (!m) byTrack.set(track, (m = new Map()));
         m.set(plot.truthId, (m.get(plot.truthId) ?? 0) + 1);
       },
     },
   });
+  const trackSources = new Map([...byTrack].map(([tr, m]) => [tr.id, m]));
   const metrics = attackWarning({
     zones: scenario.site.zones,
     assets: scenario.site.assets,

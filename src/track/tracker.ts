@@ -111,7 +111,14 @@ const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
 };
 
 export class Track {
-  readonly id: number;
+  /**
+   * The track number operators see (events, CAT062, CoT): given at confirmation, 1, 2, … in confirmation
+   * order, so clutter that never confirms uses none and the numbers of real tracks depend only on what was
+   * confirmed (a restarted service replaying its journal gives them again). Tentative tracks carry −serial.
+   */
+  id: number;
+  /** creation order (ties between two tracks on one object go to the older) */
+  readonly serial: number;
   status: TrackStatus = 'tentative';
   /** false once deleted, merged into another or ended at impact */
   alive = true;
@@ -145,8 +152,9 @@ export class Track {
    * The filters are made on first use: most two-point tracks die before their first update (wrong pairs in
    * a dense salvo), and then never cost the two filters' workspaces.
    */
-  constructor(id: number, make: () => { ekf: BallisticEkf; cv: CvEkf }, born: number, slotEnd: number) {
-    this.id = id;
+  constructor(serial: number, make: () => { ekf: BallisticEkf; cv: CvEkf }, born: number, slotEnd: number) {
+    this.serial = serial;
+    this.id = -serial;
     this.make = make;
     this.born = born;
     this.lastHit = born;
@@ -234,7 +242,9 @@ export class Tracker {
   readonly stats: TrackerStats = { plots: 0, unknownSensor: 0, late: 0, associated: 0, initiations: 0, confirmed: 0, deleted: 0, filterFailures: 0, candidates: 0, exactGates: 0, merged: 0 };
   observer: TrackerObserver | undefined;
   private tracks: Track[] = [];
-  private nextId = 1;
+  private nextSerial = 1;
+  /** the number the next confirmed track gets (a restored service continues from its checkpoint's) */
+  nextTrackNumber = 1;
   private clock = -Infinity;
   private readonly gate3: number;
   private readonly gate4: number;
@@ -541,6 +551,7 @@ export class Tracker {
     // M-of-N over the slots, the current one counted as hit: confirmed at the plot that completes it
     if (tr.status === 'tentative' && popcount32(((tr.history << 1) | 1) & ((1 << o.confirmN) - 1)) >= o.confirmM) {
       tr.status = 'confirmed';
+      tr.id = this.nextTrackNumber++;
       this.stats.confirmed++;
       out.push({ kind: 'confirmed', track: tr, t: plot.t });
     }
@@ -735,7 +746,7 @@ export class Tracker {
       cv.init(pos, vcv, P6, t0);
       return { ekf, cv };
     };
-    const tr = new Track(this.nextId++, make, a.t, this.slotEndAfter(b.t));
+    const tr = new Track(this.nextSerial++, make, a.t, this.slotEndAfter(b.t));
     tr.history = 1; // the first plot's look
     tr.hitInSlot = true;
     tr.hits = 2;
@@ -846,7 +857,7 @@ export class Tracker {
 function weaker(a: Track, b: Track): boolean {
   if (a.status !== b.status) return a.status === 'tentative';
   if (a.hits !== b.hits) return a.hits < b.hits;
-  return a.id > b.id;
+  return a.serial > b.serial;
 }
 
 /** Two tracks estimate the same object: positions and velocities at t agree within 3σ of their combined spread. */

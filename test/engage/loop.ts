@@ -14,6 +14,7 @@ import { buildTruth, truthInterceptedEvent, type ScenarioTruth } from '../../src
 import type { Plot } from '../../src/sense/plot.js';
 import { RadarModel } from '../../src/sense/radar.js';
 import type { PredictionEvent, TrackEvent } from '../../src/sim/events.js';
+import type { Track } from '../../src/track/tracker.js';
 
 export interface LoopResult {
   truth: ScenarioTruth;
@@ -32,7 +33,7 @@ export function runWithEngagement(scenario: Scenario, seed: number, policy: Part
   const truth = buildTruth(scenario);
   const root = new Rng(seed);
   const radars = scenario.site.sensors.map((cfg) => new RadarModel(cfg, root, scenario.start));
-  const votes = new Map<number, Map<string, number>>();
+  const votesOf = new Map<Track, Map<string, number>>();
   const preds: PredictionEvent[] = [];
   // the engine gets the site without its interceptors: its own engagement stage (engine.ts) stays off, so this
   // loop exercises the manager through the recipe alone
@@ -40,9 +41,10 @@ export function runWithEngagement(scenario: Scenario, seed: number, policy: Part
     met: scenario.environment,
     onUpdate: (tr, plot) => {
       if (plot.truthId === undefined) return;
-      const v = votes.get(tr.id) ?? new Map<string, number>();
+      // by the track object: its number is given at confirmation, after its first updates
+      const v = votesOf.get(tr) ?? new Map<string, number>();
       v.set(plot.truthId, (v.get(plot.truthId) ?? 0) + 1);
-      votes.set(tr.id, v);
+      votesOf.set(tr, v);
     },
     onPrediction: (tr, p) => {
       preds.push(p);
@@ -106,7 +108,7 @@ export function runWithEngagement(scenario: Scenario, seed: number, policy: Part
     }
   }
   const trackTruth = new Map<number, string>();
-  for (const [id, v] of votes) trackTruth.set(id, [...v.entries()].sort((a, b) => b[1] - a[1])[0]![0]);
+  for (const [tr, v] of votesOf) trackTruth.set(tr.id, [...v.entries()].sort((a, b) => b[1] - a[1])[0]![0]);
   return { truth, engagements, shots, plotTimes, trackTruth, intercepted: truth.threats.map(truthInterceptedEvent), preds };
 }
 

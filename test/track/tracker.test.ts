@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runSimulation } from '../../src/sim/simulation.js';
 import { Engine } from '../../src/engine/engine.js';
+import type { Track } from '../../src/track/tracker.js';
 import { inverse } from '../../src/geo/geodesic.js';
 import { threatSpec } from '../../src/physics/catalogue.js';
 import type { PredictionEvent, SimEvent, TrackEvent } from '../../src/sim/events.js';
@@ -22,12 +23,13 @@ interface Run {
 
 function run(file: string, seed?: number): Run {
   const scenario = loadScenario(file);
-  const sources = new Map<number, Map<string, number>>();
+  // keyed by the track object: a track's number is given at confirmation, after its first updates
+  const byTrack = new Map<Track, Map<string, number>>();
   const engine = new Engine(scenario.site, {
     met: scenario.environment,
     onUpdate: (tr, plot) => {
-      let m = sources.get(tr.id);
-      if (!m) sources.set(tr.id, (m = new Map()));
+      let m = byTrack.get(tr);
+      if (!m) byTrack.set(tr, (m = new Map()));
       const k = plot.truthId?.startsWith('clutter:') ? 'clutter' : (plot.truthId ?? '?');
       m.set(k, (m.get(k) ?? 0) + 1);
     },
@@ -50,6 +52,7 @@ function run(file: string, seed?: number): Run {
       return engine.ingest(plots, until);
     },
   });
+  const sources = new Map([...byTrack].map(([tr, m]) => [tr.id, m]));
   return { truth: truth!, events, sources, engine, boostPlots };
 }
 
