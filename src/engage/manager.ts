@@ -260,6 +260,23 @@ export class EngagementManager {
     return out;
   }
 
+  /** Bursts left per interceptor id (a restarted service continues with them). */
+  get burstsLeft(): Record<string, number> {
+    return Object.fromEntries(this.guns.map((gs) => [gs.gun.id, gs.bursts]));
+  }
+
+  set burstsLeft(b: Record<string, number>) {
+    for (const gs of this.guns) {
+      const n = b[gs.gun.id];
+      if (n !== undefined) gs.bursts = n;
+    }
+  }
+
+  /** Whether any interceptor is engaging a track. */
+  get engaging(): boolean {
+    return this.guns.some((gs) => gs.eng !== undefined);
+  }
+
   /** Every interceptor's state. */
   status(): InterceptorStatus[] {
     return this.guns.map((gs) => {

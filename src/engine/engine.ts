@@ -56,6 +56,13 @@ export interface EngineStats {
   engagements: number;
 }
 
+/** See Engine.continuation. */
+export interface EngineContinuation {
+  nextTrackNumber: number;
+  alertCount: number;
+  burstsLeft: Record<string, number>;
+}
+
 export class Engine {
   readonly site: Site;
   readonly frame: EnuFrame;
@@ -165,6 +172,32 @@ export class Engine {
   private pushAlert(a: SimEvent): void {
     this.out.push(a);
     this.stats.alerts++;
+  }
+
+  /**
+   * The counters the engine's ids come from, and the interceptors' ammunition: what a restarted service
+   * must continue from (set them on a fresh engine before its first batch).
+   */
+  get continuation(): EngineContinuation {
+    return {
+      nextTrackNumber: this.tracker.nextTrackNumber,
+      alertCount: this.alerts.alertCount,
+      burstsLeft: this.engagement?.burstsLeft ?? {},
+    };
+  }
+
+  set continuation(c: EngineContinuation) {
+    this.tracker.nextTrackNumber = c.nextTrackNumber;
+    this.alerts.alertCount = c.alertCount;
+    if (this.engagement) this.engagement.burstsLeft = c.burstsLeft;
+  }
+
+  /**
+   * Nothing in hand an operator would miss: no confirmed track, no zone under an alert, no interceptor
+   * engaging. (Tentative tracks may exist: clutter keeps making them.)
+   */
+  get quiet(): boolean {
+    return !this.tracker.live.some((t) => t.status === 'confirmed') && this.alerts.activeZones().length === 0 && !this.engagement?.engaging;
   }
 
   /** End of data at time t: advances the clock so coasting tracks end; returns the last events. */

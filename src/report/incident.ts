@@ -182,6 +182,27 @@ export class IncidentBuilder {
     this.open.length = 0;
   }
 
+  /** Incidents opened per local date (ids are `I-<date>-<n>`): a restarted service continues from them. */
+  get counters(): Record<string, number> {
+    return Object.fromEntries(this.perDate);
+  }
+
+  set counters(c: Record<string, number>) {
+    if (this.all.length) throw new Error('incident counters can only be set before the first incident');
+    this.perDate.clear();
+    for (const [k, v] of Object.entries(c)) this.perDate.set(k, v);
+  }
+
+  /** How many incidents have been opened by this builder. */
+  get count(): number {
+    return this.all.length;
+  }
+
+  /** Whether an incident is open (not yet closed by its gap). */
+  get hasOpen(): boolean {
+    return this.open.length > 0;
+  }
+
   /** Every incident so far, in order of opening: closed ones as reported when they closed, open ones as of now. */
   incidents(): Incident[] {
     return this.all.map((inc) => inc.closed?.report ?? this.report(inc));

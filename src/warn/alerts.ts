@@ -194,6 +194,16 @@ export class AlertManager {
     this.probs = new Float64Array(site.zones.length);
   }
 
+  /** How many alerts have been opened (the next alert id is `<prefix>-<count + 1>`): a restarted service continues from it. */
+  get alertCount(): number {
+    return this.seq;
+  }
+
+  set alertCount(n: number) {
+    if (this.alerts.length) throw new Error('alertCount can only be set before the first alert');
+    this.seq = n;
+  }
+
   /** The zones currently under an alert, with their stage and alert id (site order). */
   activeZones(): { zoneId: string; stage: WarnStage; alertId: string }[] {
     return [...this.active.values()].sort((a, b) => a.index - b.index).map((z) => ({ zoneId: z.zone.id, stage: z.stage, alertId: z.alert.id }));
