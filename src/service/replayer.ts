@@ -1,0 +1,353 @@
+/**
+ * The sensor emulator: a scenario's radar plots played as ASTERIX CAT048 datagrams, re-timed to now, in real
+ * time or `speed` times faster, pausable — what `tocsin replay` sends over UDP and what `serve --replay` plays
+ * in-process.
+ *
+ * Two steps. `replaySchedule` runs the scenario once through the whole engine (truth, radars, tracking and the
+ * simulated interceptors with truth-based kill assessment, as `simulate` does), so a round shot down stops
+ * producing plots as a real radar would see; it groups each sensor's plots by antenna revolution, the way a
+ * radar sends them (design.md §4.3: one datagram per revolution, sent when the revolution ends, carrying the
+ * measurement times in I048/140). `Replayer` then plays the groups: data time T maps to base + (T − start),
+ * the plots are re-stamped with that time, and a group goes out when the replay clock (a ScaledClock running
+ * `speed` times the wall clock) reaches its re-stamped send time. One timer is armed at a time, for the next
+ * due group; a late timer sends everything due, in schedule order, so no sensor's datagrams are ever reordered.
+ */
+import { EnuFrame } from '../geo/wgs84.js';
+import { encodeCat048 } from '../io/asterix/cat048.js';
+import type { RadarConfig, Scenario } from '../scenario/load.js';
+import type { Plot } from '../sense/plot.js';
+import { revolutionOf, type ScanTiming } from '../sense/scan-timing.js';
+import { Engine } from '../engine/engine.js';
+import { truthAssessor } from '../sim/assess.js';
+import { runSimulation } from '../sim/simulation.js';
+import { ScaledClock, wallSeconds } from './clock.js';
+
+/** The plots of one sensor's antenna revolution, sent together. */
+export interface ReplayGroup {
+  /** scenario UTC s: the last plot time of the revolution (the radar sends when the revolution ends) */
+  sendAt: number;
+  sensorId: string;
+  /** revolution index from the scenario start (revolution k spans [start + k·period, start + (k+1)·period)) */
+  revolution: number;
+  /** the revolution's plots, in time order (scenario times) */
+  plots: Plot[];
+}
+
+/** A sensor as the replayer needs it: its identity and position (I048/110 heights are computed in its frame). */
+export type ReplaySensor = Pick<RadarConfig, 'id' | 'sac' | 'sic' | 'lat' | 'lon' | 'alt' | 'period'>;
+
+export interface ReplaySchedule {
+  /** scenario name */
+  name: string;
+  /** scenario UTC s: start and end of the simulated span */
+  start: number;
+  end: number;
+  seed: number;
+  /** ballistic threats in the scenario (not counting drones and birds) */
+  threats: number;
+  /** threats shot down by the simulated interceptors, with the kill time (scenario UTC s) */
+  kills: { threatId: string; t: number }[];
+  /** plots in all groups */
+  plots: number;
+  sensors: ReplaySensor[];
+  /** ordered by sendAt (ties: sensor id) */
+  groups: ReplayGroup[];
+}
+
+export interface ScheduleOptions {
+  /** overrides the scenario's seed */
+  seed?: number;
+  /** fraction of the simulation done */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * Runs the scenario once (deterministic for a seed) and groups every sensor's plots by antenna revolution.
+ * The radars' scans start at the scenario start (RadarModel's epoch), so revolution k of a sensor of period P
+ * is [start + kP, start + (k+1)P).
+ */
+export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): ReplaySchedule {
+  const seed = opts.seed ?? scenario.seed;
+  const engine = new Engine(scenario.site, { met: scenario.environment });
+  const timings = new Map<string, ScanTiming>();
+  for (const s of scenario.site.sensors) timings.set(s.id, { epoch: scenario.start, period: s.period, startPhase: 0 });
+  /** the open group of each sensor */
+  const open = new Map<string, ReplayGroup>();
+  const groups: ReplayGroup[] = [];
+  let total = 0;
+  const run = runSimulation(scenario, {
+    seed,
+    sink: () => {},
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    onStart: (truth) => (engine.assess = truthAssessor(truth, seed)),
+    onPlots: (plots, until) => {
+      for (const p of plots) {
+        const k = revolutionOf(timings.get(p.sensorId)!, p.t);
+        let g = open.get(p.sensorId);
+        if (g?.revolution !== k) {
+          g = { sendAt: p.t, sensorId: p.sensorId, revolution: k, plots: [] };
+          open.set(p.sensorId, g);
+          groups.push(g);
+        }
+        g.plots.push(p);
+        g.sendAt = p.t;
+        total++;
+      }
+      return engine.ingest(plots, until);
+    },
+  });
+  groups.sort((a, b) => a.sendAt - b.sendAt || (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
+  const kills = run.truth.threats.filter((th) => th.killed).map((th) => ({ threatId: th.id, t: th.killed!.t }));
+  return {
+    name: scenario.name,
+    start: run.truth.start,
+    end: run.truth.end,
+    seed,
+    threats: scenario.threats.length,
+    kills,
+    plots: total,
+    sensors: scenario.site.sensors.map(({ id, sac, sic, lat, lon, alt, period }) => ({ id, sac, sic, lat, lon, alt, period })),
+    groups,
+  };
+}
+
+/** One timer at a time: setTimeout/clearTimeout by default; tests give their own. */
+export interface ReplayTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const nodeTimers: ReplayTimers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export interface ReplayStatus {
+  /** started and neither finished nor stopped */
+  running: boolean;
+  paused: boolean;
+  speed: number;
+  loop: boolean;
+  /** datagrams sent so far (all loops) */
+  sent: number;
+  /** plots sent so far (all loops) */
+  plots: number;
+  /** the replay clock: re-stamped data time, UTC s */
+  dataTime: number;
+  /** re-stamped send time (UTC s) of the last revolution sent; NaN before the first */
+  lastSendAt: number;
+  /** how far through the current pass of the scenario, by data time, in [0, 1] */
+  fraction: number;
+  /** passes completed (loop mode) */
+  loops: number;
+}
+
+export interface ReplayerOptions {
+  /** data time of the scenario start, UTC s (default: the wall clock at construction) */
+  base?: number;
+  /** replay clock rate, × the wall clock (default 1: real time) */
+  speed?: number;
+  /** play the scenario again and again; each pass starts `pause` s of data time after the previous one's end */
+  loop?: boolean;
+  /** data seconds between the end of one pass and the start of the next (loop only; default 5) */
+  pause?: number;
+  /** largest datagram, bytes (default: encodeCat048's 1472) */
+  maxBytes?: number;
+  /** called after each batch of datagrams and at the end */
+  onProgress?: (status: ReplayStatus) => void;
+  /** wall clock, UTC s (tests) */
+  wall?: () => number;
+  /** timer functions (tests) */
+  timers?: ReplayTimers;
+}
+
+/** Longest single timer wait (ms): a longer wait is re-armed when it expires (setTimeout's limit is 2³¹ − 1). */
+const MAX_WAIT_MS = 3_600_000;
+/** Default pause between passes in loop mode, data seconds. */
+export const DEFAULT_LOOP_PAUSE = 5;
+
+/**
+ * Plays a ReplaySchedule into `send`, one CAT048 datagram at a time (a revolution larger than `maxBytes` is
+ * split into several datagrams, sent back to back). The replay clock is paused until start().
+ */
+export class Replayer {
+  /** the replay's data time: base at the scenario start, `speed` × the wall clock, paused with the replay */
+  readonly clock: ScaledClock;
+  /** datagrams in one pass of the schedule */
+  readonly datagramsPerPass: number;
+
+  private readonly frames = new Map<string, EnuFrame>();
+  private readonly timers: ReplayTimers;
+  private readonly duration: number;
+  private readonly loopPause: number;
+  private readonly maxBytes: number | undefined;
+  /** data time of schedule.start in the current pass */
+  private base: number;
+  private next = 0;
+  private passes = 0;
+  private sentDatagrams = 0;
+  private sentPlots = 0;
+  private lastSendAt = NaN;
+  private running = false;
+  private finished = false;
+  private userPaused = false;
+  private timer: unknown = undefined;
+  private done: Promise<void> | undefined;
+  private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+
+  constructor(
+    readonly schedule: ReplaySchedule,
+    private readonly send: (datagram: Uint8Array, sensorId: string) => void,
+    private readonly opts: ReplayerOptions = {},
+  ) {
+    const wall = opts.wall ?? wallSeconds;
+    this.base = opts.base ?? wall();
+    this.clock = new ScaledClock(this.base, opts.speed ?? 1, wall);
+    this.clock.pause();
+    this.timers = opts.timers ?? nodeTimers;
+    this.duration = schedule.end - schedule.start;
+    this.loopPause = opts.pause ?? DEFAULT_LOOP_PAUSE;
+    if (!(this.loopPause >= 0) || !Number.isFinite(this.loopPause)) throw new RangeError(`loop pause must be a non-negative number of seconds, got ${this.loopPause}`);
+    this.maxBytes = opts.maxBytes;
+    for (const s of schedule.sensors) this.frames.set(s.id, new EnuFrame({ lat: s.lat, lon: s.lon, alt: s.alt }));
+    let n = 0;
+    for (const g of schedule.groups) n += this.encode(g, 0).length;
+    this.datagramsPerPass = n;
+  }
+
+  /** Starts playing (the clock runs from here); resolves when the last datagram is sent or stop() is called. */
+  start(): Promise<void> {
+    if (this.done) return this.done;
+    this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.running = true;
+    if (!this.userPaused) this.clock.resume();
+    if (this.schedule.groups.length === 0) this.finish();
+    else this.arm();
+    return this.done;
+  }
+
+  /** Stops for good: no more datagrams; start()'s promise resolves. */
+  stop(): void {
+    if (!this.running) return;
+    this.finish();
+  }
+
+  /** Freezes the replay clock: nothing is sent until resume(). */
+  pause(): void {
+    this.userPaused = true;
+    this.clock.pause();
+    this.disarm();
+    this.progress();
+  }
+
+  resume(): void {
+    this.userPaused = false;
+    if (!this.running) return;
+    this.clock.resume();
+    this.arm();
+    this.progress();
+  }
+
+  /** Changes the rate; data time stays continuous. Throws a RangeError on a speed that is not > 0. */
+  setSpeed(speed: number): void {
+    this.clock.setSpeed(speed);
+    this.arm();
+    this.progress();
+  }
+
+  status(): ReplayStatus {
+    const now = this.clock.now();
+    const fraction = this.finished && this.next >= this.schedule.groups.length ? 1 : this.passFraction(now);
+    return {
+      running: this.running,
+      paused: this.clock.paused,
+      speed: this.clock.speed,
+      loop: this.opts.loop === true,
+      sent: this.sentDatagrams,
+      plots: this.sentPlots,
+      dataTime: now,
+      lastSendAt: this.lastSendAt,
+      fraction,
+      loops: this.passes,
+    };
+  }
+
+  private passFraction(now: number): number {
+    if (!(this.duration > 0)) return 1;
+    return Math.min(1, Math.max(0, (now - this.base) / this.duration));
+  }
+
+  /** Re-stamped send time of the next group. */
+  private due(): number {
+    return this.base + (this.schedule.groups[this.next]!.sendAt - this.schedule.start);
+  }
+
+  private encode(g: ReplayGroup, offset: number): Uint8Array[] {
+    const plots = g.plots.map((p) => ({ ...p, t: p.t + offset }));
+    return encodeCat048(plots, this.frames.get(g.sensorId)!, this.maxBytes !== undefined ? { maxBytes: this.maxBytes } : {});
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One timer for the next due group (none while paused or stopped). */
+  private arm(): void {
+    this.disarm();
+    if (!this.running || this.clock.paused) return;
+    const wait = (this.due() - this.clock.now()) / this.clock.speed;
+    const ms = Math.min(MAX_WAIT_MS, Math.max(0, Math.ceil(wait * 1000)));
+    this.timer = this.timers.set(() => this.fire(), ms);
+  }
+
+  /** The timer went off: send everything due, in schedule order, then arm for the next. */
+  private fire(): void {
+    this.timer = undefined;
+    if (!this.running || this.clock.paused) return;
+    const now = this.clock.now();
+    const groups = this.schedule.groups;
+    let any = false;
+    try {
+      while (this.running && this.due() <= now) {
+        const g = groups[this.next]!;
+        this.lastSendAt = this.due();
+        for (const dg of this.encode(g, this.base - this.schedule.start)) {
+          this.send(dg, g.sensorId);
+          this.sentDatagrams++;
+        }
+        this.sentPlots += g.plots.length;
+        any = true;
+        if (++this.next < groups.length) continue;
+        if (!this.opts.loop) {
+          this.finish();
+          return;
+        }
+        this.passes++;
+        this.next = 0;
+        this.base += this.duration + this.loopPause;
+      }
+    } catch (e) {
+      this.finish(e);
+      return;
+    }
+    if (any) this.progress();
+    this.arm();
+  }
+
+  private progress(): void {
+    this.opts.onProgress?.(this.status());
+  }
+
+  private finish(error?: unknown): void {
+    this.disarm();
+    this.running = false;
+    this.finished = true;
+    if (error === undefined && this.next >= this.schedule.groups.length) this.passes++;
+    this.progress();
+    const s = this.settle;
+    this.settle = undefined;
+    if (error !== undefined) s?.reject(error);
+    else s?.resolve();
+  }
+}
