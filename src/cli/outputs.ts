@@ -1,6 +1,6 @@
 /**
  * What `simulate` and `process` write with `--out` (design.md §4.1), fed event by event in time order:
- * events.jsonl, tracks.geojson, alerts/<message>.cap.xml, and the incident reports. Incident events are
+ * events.jsonl, tracks.geojson, alerts/<message>.cap.xml, site.json (for the display), and the incident reports. Incident events are
  * written before the event whose time closed them (they carry their closing time).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { TracksGeoJson } from '../io/geojson.js';
 import { IncidentBuilder, incidentMarkdown, type Incident } from '../report/incident.js';
 import type { Site } from '../scenario/types.js';
 import { formatEvent, type AlertEvent, type SimEvent } from '../sim/events.js';
+import { siteJson } from '../service/site-json.js';
 import { LineFile } from './line-file.js';
 
 export class RunOutputs {
@@ -30,6 +31,8 @@ export class RunOutputs {
       this.events = new LineFile(join(out, 'events.jsonl'));
       this.capDir = join(out, 'alerts');
       mkdirSync(this.capDir, { recursive: true });
+      // the site as the operator display draws it (its static mode opens this folder)
+      writeFileSync(join(out, 'site.json'), JSON.stringify(siteJson(site)) + '\n');
     }
   }
 

@@ -8,6 +8,8 @@ import { register as registerTrajectory } from './trajectory.js';
 import { register as registerSimulate } from './simulate.js';
 import { register as registerProcess } from './process.js';
 import { register as registerPlan } from './plan.js';
+import { register as registerReplay } from './replay.js';
+import { register as registerServe } from './serve.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerProcess(program);
   registerPlan(program);
+  registerReplay(program);
+  registerServe(program);
   return program;
 }
 

@@ -1,0 +1,162 @@
+/**
+ * The live service's outputs, each pushed as soon as the pipeline hands over an event (never polled):
+ * - WsHub: the WebSocket stream `/api/stream` — every event as one JSON text message;
+ * - Cat062Out: ASTERIX CAT062 system tracks over UDP, one datagram per batch (split at 1472 bytes);
+ * - CapFiles: each alert message as a CAP 1.2 file `<messageId>.cap.xml`.
+ * A slow or broken consumer never holds up the others: a WebSocket client that cannot keep up is dropped
+ * (counted), a UDP send error is counted.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WebSocket } from 'ws';
+import { capXml } from '../io/cap.js';
+import { encodeCat062, type SystemTrack } from '../io/asterix/cat062.js';
+import type { Site } from '../scenario/types.js';
+import type { AlertEvent, TrackEvent } from '../sim/events.js';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** A client further behind than this (bytes queued) is dropped rather than allowed to grow the heap. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+export class WsHub {
+  private readonly clients = new Set<WebSocket>();
+  sent = 0;
+  dropped = 0;
+
+  add(ws: WebSocket): void {
+    this.clients.add(ws);
+    ws.on('close', () => this.clients.delete(ws));
+    ws.on('error', () => this.clients.delete(ws));
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** One message (already JSON) to every client. */
+  broadcast(json: string): void {
+    for (const ws of this.clients) {
+      if (ws.readyState !== 1) continue;
+      if (ws.bufferedAmount > MAX_BUFFERED) {
+        this.dropped++;
+        this.clients.delete(ws);
+        ws.terminate();
+        continue;
+      }
+      ws.send(json);
+      this.sent++;
+    }
+  }
+
+  closeAll(): void {
+    for (const ws of this.clients) ws.terminate();
+    this.clients.clear();
+  }
+}
+
+/** CAT062 I062/040 is 16 bits: track numbers wrap, 0 skipped. */
+export function cat062TrackNumber(trackId: number): number {
+  return ((trackId - 1) % 65535) + 1;
+}
+
+/** A track event as a CAT062 system track. */
+export function systemTrack(ev: TrackEvent, ids: { sac: number; sic: number; serviceId: number }, first: boolean): SystemTrack {
+  const st: SystemTrack = {
+    time: ev.t,
+    trackNumber: cat062TrackNumber(ev.trackId),
+    lat: ev.lat,
+    lon: ev.lon,
+    altM: ev.alt,
+    vEast: ev.vE,
+    vNorth: ev.vN,
+    vUp: ev.vU,
+    confirmed: true,
+    sac: ids.sac,
+    sic: ids.sic,
+    serviceId: ids.serviceId,
+  };
+  if (ev.status !== 'confirmed') st.ended = true;
+  if (first) st.started = true;
+  return st;
+}
+
+export class Cat062Out {
+  private readonly socket: Socket;
+  private readonly started = new Set<number>();
+  datagrams = 0;
+  records = 0;
+  errors = 0;
+  lastError: string | undefined;
+
+  constructor(
+    readonly to: HostPort,
+    private readonly ids: { sac: number; sic: number; serviceId: number },
+  ) {
+    this.socket = createSocket(to.host.includes(':') ? 'udp6' : 'udp4');
+    this.socket.on('error', (e) => {
+      this.errors++;
+      this.lastError = e.message;
+    });
+  }
+
+  /** The track events of one batch, as one or more datagrams. */
+  send(tracks: readonly TrackEvent[]): void {
+    if (!tracks.length) return;
+    const sts: SystemTrack[] = [];
+    for (const ev of tracks) {
+      const first = !this.started.has(ev.trackId);
+      if (ev.status === 'confirmed') this.started.add(ev.trackId);
+      else this.started.delete(ev.trackId);
+      sts.push(systemTrack(ev, this.ids, first));
+    }
+    let blocks: Uint8Array[];
+    try {
+      blocks = encodeCat062(sts);
+    } catch (e) {
+      this.errors++;
+      this.lastError = (e as Error).message;
+      return;
+    }
+    for (const b of blocks) {
+      this.socket.send(b, this.to.port, this.to.host, (err) => {
+        if (err) {
+          this.errors++;
+          this.lastError = err.message;
+        }
+      });
+      this.datagrams++;
+    }
+    this.records += sts.length;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export class CapFiles {
+  written = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly site: Site,
+    private readonly sender: string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** The CAP XML of a message (also what `GET /api/alerts/:id.cap` serves). */
+  xml(a: AlertEvent): string {
+    return capXml(a, this.site, { sender: this.sender });
+  }
+
+  write(a: AlertEvent): void {
+    writeFileSync(join(this.dir, `${a.messageId}.cap.xml`), this.xml(a));
+    this.written++;
+  }
+}

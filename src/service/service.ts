@@ -1,0 +1,458 @@
+/**
+ * `tocsin serve`: the live service. The same engine as `simulate`, driven by a clock instead of a scenario:
+ *
+ *   UDP CAT048 ──► PlotIngest (sensor allow-list, rejects by reason, reorder by sensor watermarks)
+ *              ──► Pipeline (journal batch → engine → incidents → journal results)
+ *              ──► publish: WebSocket, CAT062/UDP, CoT/UDP+TCP, CAP files; LiveState for the REST API
+ *
+ * A batch runs as soon as a datagram arrives (setImmediate: every datagram already queued joins it) and on a
+ * 100 ms tick while anything is in hand (tracks coast and end, alerts run to their all-clear, incidents close
+ * by the clock). Publishing is push: an alert leaves on the WebSocket in the same turn of the event loop as
+ * the batch that decided it, after it is journaled.
+ *
+ * On start the journal is replayed from its last checkpoint (pipeline.ts): tracks, alerts and incidents come
+ * back with their ids, alerts never sent are sent once, none twice.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { COT_TYPE, cotDelete, cotImpact, cotImpactUid, cotLaunch, cotTrack, type CotOptions } from '../io/cot.js';
+import { incidentMarkdown, type Incident } from '../report/incident.js';
+import type { Scenario } from '../scenario/load.js';
+import type { Site } from '../scenario/types.js';
+import { formatEvent, type AlertEvent, type PredictionEvent, type SimEvent, type TrackEvent } from '../sim/events.js';
+import { Journal } from '../store/journal.js';
+import { FollowClock, WallClock, type Clock } from './clock.js';
+import { CotTcpSender, CotUdpSender } from './cot-sender.js';
+import { buildHttp, type ServiceApi } from './http.js';
+import { PlotIngest } from './ingest.js';
+import { LiveState } from './live-state.js';
+import { ServiceMetrics, type MetricsSnapshot } from './metrics.js';
+import { Pipeline } from './pipeline.js';
+import { CapFiles, Cat062Out, WsHub, type HostPort } from './publish.js';
+import { Replayer, replaySchedule } from './replayer.js';
+import { siteJson } from './site-json.js';
+
+export interface ServeConfig {
+  site: Site;
+  /** SQLite journal file (':memory:' for none) */
+  db: string;
+  http: HostPort;
+  asterixIn: HostPort;
+  asterixOut?: HostPort;
+  cotOut?: HostPort;
+  cotTcp?: HostPort;
+  /** folder for the CAP files of the alerts */
+  capDir?: string;
+  capSender: string;
+  /** bearer token of the state-changing endpoints (absent: they refuse) */
+  token?: string;
+  /** source addresses allowed to send CAT048 (absent: any) */
+  allowSources?: string[];
+  /** 'wall': the machine's clock; 'follow': also follows data running ahead (a replay faster than real time) */
+  clock: 'wall' | 'follow';
+  /** follow clock: how far data may pull it ahead of the wall clock, s */
+  maxLead?: number;
+  /** plays a scenario into the service's own CAT048 input (a demo, or a test) */
+  replay?: { scenario: Scenario; speed: number; loop: boolean; pause: number };
+  /** folder of the built display */
+  webRoot?: string;
+  logger: Logger;
+  /** SAC/SIC of the CAT062 this service sends */
+  system?: { sac: number; sic: number; serviceId: number };
+  tileUrl?: string;
+  /** s without activity that closes an incident (default 120) */
+  incidentGap?: number;
+}
+
+/** Data time of the last datagram per batch (latency is measured from its arrival). */
+interface Arrival {
+  wallMs: number;
+}
+
+export class Service {
+  readonly cfg: ServeConfig;
+  readonly journal: Journal;
+  readonly pipeline: Pipeline;
+  readonly ingest: PlotIngest;
+  readonly live = new LiveState();
+  readonly hub = new WsHub();
+  readonly metrics: ServiceMetrics;
+  readonly clock: Clock;
+  private readonly follow: FollowClock | undefined;
+  private readonly replayer: Replayer | undefined;
+  private udp: Socket | undefined;
+  private replaySocket: Socket | undefined;
+  private http: FastifyInstance | undefined;
+  private cat062: Cat062Out | undefined;
+  private cotUdp: CotUdpSender | undefined;
+  private cotTcp: CotTcpSender | undefined;
+  private readonly cotOpts: CotOptions;
+  private capFiles: CapFiles | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private pending = false;
+  private firstArrival: Arrival | undefined;
+  private readonly started = Date.now();
+  private batches = 0;
+  private plotsProcessed = 0;
+  private engineErrors = 0;
+  private alertMessages = 0;
+  private readonly acks = new Map<string, { by: string; t: number }>();
+  private stopped = false;
+  /** `until` of the last batch run (journaled) */
+  private lastUntil = -Infinity;
+  /** addresses actually bound (port 0 → the one the OS gave) */
+  httpAddress: HostPort | undefined;
+  asterixAddress: HostPort | undefined;
+
+  constructor(cfg: ServeConfig) {
+    this.cfg = cfg;
+    this.journal = Journal.open(cfg.db);
+    this.pipeline = new Pipeline(cfg.site, this.journal, cfg.incidentGap !== undefined ? { incidentGap: cfg.incidentGap } : {});
+    if (cfg.replay) {
+      // data time starts after whatever the journal already holds (a restarted demo must not go back in time)
+      const last = this.journal.lastUntil();
+      const base = Math.max(Date.now() / 1000, Number.isFinite(last) ? last + cfg.replay.pause : -Infinity);
+      this.replayer = new Replayer(replaySchedule(cfg.replay.scenario, {}), (buf) => this.sendToSelf(buf), {
+        base,
+        speed: cfg.replay.speed,
+        loop: cfg.replay.loop,
+        pause: cfg.replay.pause,
+      });
+      const r = this.replayer;
+      this.clock = { now: () => r.clock.now() };
+    } else if (cfg.clock === 'follow') {
+      this.follow = new FollowClock(cfg.maxLead ?? 3600);
+      this.clock = this.follow;
+    } else {
+      this.clock = new WallClock();
+    }
+    this.ingest = new PlotIngest({
+      site: cfg.site,
+      ...(cfg.allowSources ? { allowSources: cfg.allowSources } : {}),
+      // a replay into our own port, or a follow clock, runs ahead of the wall clock by design
+      ...(this.follow ? { ahead: this.follow.maxLead, maxSkew: this.follow.maxLead } : {}),
+    });
+    this.metrics = new ServiceMetrics(() => this.snapshot());
+    this.cotOpts = { uidPrefix: `tocsin.${cfg.site.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, groundHae: cfg.site.terrainAlt };
+  }
+
+  /** Restores from the journal, binds the sockets and starts the clock. */
+  async start(): Promise<void> {
+    const log = this.cfg.logger;
+    // outputs first: what the restore finds unsent goes out through them
+    if (this.cfg.capDir) this.capFiles = new CapFiles(this.cfg.capDir, this.cfg.site, this.cfg.capSender);
+    if (this.cfg.asterixOut) this.cat062 = new Cat062Out(this.cfg.asterixOut, this.cfg.system ?? { sac: 25, sic: 100, serviceId: 1 });
+    if (this.cfg.cotOut) this.cotUdp = new CotUdpSender(this.cfg.cotOut.host, this.cfg.cotOut.port, { onError: (e: Error) => log.warn({ err: e.message }, 'CoT UDP') });
+    if (this.cfg.cotTcp) this.cotTcp = new CotTcpSender(this.cfg.cotTcp.host, this.cfg.cotTcp.port, { onError: (e: Error) => log.warn({ err: e.message }, 'CoT TCP') });
+
+    const unsent = this.pipeline.restore((ev) => this.live.add(ev));
+    const r = this.pipeline.restored;
+    if (r.batches) log.info({ batches: r.batches, plots: r.plots, fromSeq: r.fromSeq, unsent: unsent.length }, 'journal replayed: state restored');
+    this.publish(unsent, undefined, true);
+    // time goes on from where the journal ends (a follow clock catches up with the data it had seen)
+    const last = this.journal.lastUntil();
+    if (Number.isFinite(last)) {
+      this.lastUntil = last;
+      this.follow?.observe(last);
+      this.ingest.resumeAfter(last);
+    }
+
+    this.http = buildHttp(this.api(), { token: this.cfg.token, webRoot: this.cfg.webRoot, logger: log });
+    await this.http.listen({ host: this.cfg.http.host, port: this.cfg.http.port });
+    const ha = this.http.server.address();
+    if (ha && typeof ha === 'object') this.httpAddress = { host: this.cfg.http.host, port: ha.port };
+
+    this.udp = createSocket({ type: this.cfg.asterixIn.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    this.udp.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo.address));
+    this.udp.on('error', (e) => log.error({ err: e.message }, 'ASTERIX input socket'));
+    await new Promise<void>((res, rej) => {
+      this.udp!.once('error', rej);
+      this.udp!.bind(this.cfg.asterixIn.port, this.cfg.asterixIn.host, () => {
+        this.udp!.off('error', rej);
+        res();
+      });
+    });
+    const ua = this.udp.address();
+    this.asterixAddress = { host: this.cfg.asterixIn.host, port: ua.port };
+
+    this.timer = setInterval(() => this.tick(), 100);
+    this.statusTimer = setInterval(() => this.status(), 1000);
+    if (this.replayer) {
+      this.replaySocket = createSocket(this.asterixAddress.host.includes(':') ? 'udp6' : 'udp4');
+      void this.replayer.start().catch((e: Error) => log.error({ err: e.message }, 'replay'));
+    }
+    log.info({ http: this.httpAddress, asterixIn: this.asterixAddress, db: this.cfg.db }, 'tocsin serving');
+  }
+
+  private sendToSelf(buf: Uint8Array): void {
+    const a = this.asterixAddress;
+    if (!a || !this.replaySocket) return;
+    this.replaySocket.send(buf, a.port, a.host);
+  }
+
+  private onDatagram(msg: Buffer, source: string): void {
+    const arrival = this.clock.now();
+    const n = this.ingest.datagram(msg, source, arrival);
+    if (n > 0) {
+      if (this.follow) this.follow.observe(this.ingest.latest);
+      this.firstArrival ??= { wallMs: performance.now() };
+      if (!this.pending) {
+        this.pending = true;
+        setImmediate(() => {
+          this.pending = false;
+          this.tick();
+        });
+      }
+    }
+  }
+
+  /** Is anything in hand that the clock must advance (coasting tracks, alerts, open incidents)? */
+  private busy(): boolean {
+    const e = this.pipeline.engine;
+    return e.tracker.live.length > 0 || !e.quiet || this.pipeline.incidents.hasOpen;
+  }
+
+  /** One batch: what the ingest releases up to now, through the pipeline, published. */
+  tick(): void {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    const { plots, until } = this.ingest.take(now);
+    if (!plots.length && (!this.busy() || until <= this.lastUntil)) return;
+    this.lastUntil = until;
+    const arrival = this.firstArrival;
+    this.firstArrival = undefined;
+    let events: SimEvent[];
+    let fresh: Set<string>;
+    try {
+      const r = this.pipeline.step(plots, until);
+      events = r.events;
+      fresh = r.newAlerts;
+    } catch (e) {
+      this.engineErrors++;
+      this.cfg.logger.error({ err: (e as Error).stack, plots: plots.length, until }, 'engine failed on a batch (batch journaled; going on)');
+      return;
+    }
+    this.batches++;
+    this.plotsProcessed += plots.length;
+    this.publish(events, arrival, false, fresh);
+  }
+
+
+  /**
+   * Sends events out: state, WebSocket, CAT062, CoT, CAP files. Alerts go out only when new to the journal
+   * (`fresh`) or, on restore, when never sent; each is marked published after it left.
+   */
+  private publish(events: readonly SimEvent[], arrival: Arrival | undefined, restoring: boolean, fresh?: Set<string>): void {
+    if (!events.length) return;
+    const tracks: TrackEvent[] = [];
+    const sentAlerts: string[] = [];
+    for (const ev of events) {
+      // (on restore the replay has already rebuilt the state)
+      if (!restoring) this.live.add(ev);
+      if (ev.type === 'alert') {
+        const a = ev as AlertEvent;
+        if (!restoring && !fresh?.has(a.messageId)) continue; // already sent
+        this.hub.broadcast(formatEvent(ev));
+        this.capFiles?.write(a);
+        sentAlerts.push(a.messageId);
+        this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
+        this.alertMessages++;
+        if (arrival) this.metrics.observeAlert(performance.now() - arrival.wallMs);
+        continue;
+      }
+      this.hub.broadcast(formatEvent(ev));
+      if (ev.type === 'track') {
+        const te = ev as TrackEvent;
+        tracks.push(te);
+        this.cot(cotTrack(te, this.cotOpts));
+        // an ended round's predicted impact point goes too (an intercepted one never lands there)
+        if (te.status !== 'confirmed' && te.class === 'ballistic') {
+          this.cot(cotDelete(cotImpactUid(this.cotOpts.uidPrefix, te.trackId), COT_TYPE.impact, te.t, { lat: te.lat, lon: te.lon }, this.cotOpts));
+        }
+      } else if (ev.type === 'prediction') {
+        const p = ev as PredictionEvent;
+        this.cot(cotImpact(p, this.cotOpts));
+        const launch = cotLaunch(p, this.cotOpts);
+        if (launch) this.cot(launch);
+      }
+    }
+    if (tracks.length) {
+      this.cat062?.send(tracks);
+      if (arrival) this.metrics.observeTrack(performance.now() - arrival.wallMs);
+    }
+    if (sentAlerts.length) this.journal.markPublished(sentAlerts, this.clock.now());
+  }
+
+  private cot(xml: string): void {
+    this.cotUdp?.send(xml);
+    this.cotTcp?.send(xml);
+  }
+
+  /** Once a second: sensor status and the clock, to the WebSocket. */
+  private status(): void {
+    const now = this.clock.now();
+    this.hub.broadcast(JSON.stringify({ type: 'sensor', t: now, sensors: this.ingest.sensors(now) }));
+    this.hub.broadcast(JSON.stringify({ type: 'clock', ...this.clockState() }));
+  }
+
+  private clockState(): { t: number; speed: number; paused: boolean; mode: 'wall' | 'follow' | 'replay' } {
+    const t = this.clock.now();
+    if (this.replayer) {
+      const s = this.replayer.status();
+      return { t, speed: s.speed, paused: s.paused, mode: 'replay' };
+    }
+    return { t, speed: 1, paused: false, mode: this.follow ? 'follow' : 'wall' };
+  }
+
+  private incidentList(): { incidentId: string; t: number; title: string; headline: string; status: string }[] {
+    const byId = new Map<string, { incidentId: string; t: number; title: string; headline: string; status: string }>();
+    for (const r of this.journal.incidents()) {
+      const inc = r.json as Incident;
+      byId.set(r.incidentId, { incidentId: r.incidentId, t: r.t, title: inc.headline, headline: inc.headline, status: inc.status });
+    }
+    for (const inc of this.pipeline.incidents.incidents()) {
+      byId.set(inc.incidentId, { incidentId: inc.incidentId, t: inc.start, title: inc.headline, headline: inc.headline, status: inc.status });
+    }
+    return [...byId.values()].sort((a, b) => b.t - a.t);
+  }
+
+  private incidentById(id: string): Incident | undefined {
+    const open = this.pipeline.incidents.incidents().find((i) => i.incidentId === id);
+    if (open) return open;
+    return this.journal.incident(id) as Incident | undefined;
+  }
+
+  snapshot(): MetricsSnapshot {
+    const c = this.ingest.counters;
+    const tr = this.pipeline.engine.tracker.live;
+    const js = this.journal.stats();
+    const rejected: Record<string, number> = { ...c.rejects.counts };
+    const lastReject: Record<string, string> = {};
+    for (const [k, v] of Object.entries(c.rejects.last)) if (v !== undefined) lastReject[k] = v;
+    return {
+      uptimeSeconds: (Date.now() - this.started) / 1000,
+      datagrams: c.datagrams,
+      bytes: c.bytes,
+      plotsAccepted: c.plotsAccepted,
+      plotsProcessed: this.plotsProcessed,
+      rejected,
+      lastReject,
+      tracks: {
+        live: tr.length,
+        confirmed: tr.filter((t) => t.status === 'confirmed').length,
+        ballistic: tr.filter((t) => t.status === 'confirmed' && t.cls === 'ballistic').length,
+        confirmedTotal: this.pipeline.engine.tracker.nextTrackNumber - 1,
+      },
+      alerts: { messages: this.alertMessages, active: this.live.alerts.size },
+      engagements: this.live.engagements,
+      incidents: this.incidentList().length,
+      batches: this.batches,
+      engineErrors: this.engineErrors,
+      websocket: { clients: this.hub.size, sent: this.hub.sent, dropped: this.hub.dropped },
+      cat062: this.cat062 ? { datagrams: this.cat062.datagrams, records: this.cat062.records, errors: this.cat062.errors } : undefined,
+      cot:
+        this.cotTcp || this.cotUdp
+          ? {
+              ...(this.cotUdp ? { udpSent: this.cotUdp.stats.sent, udpErrors: this.cotUdp.stats.errors } : {}),
+              ...(this.cotTcp ? { tcpSent: this.cotTcp.stats.sent, tcpDropped: this.cotTcp.stats.dropped, tcpErrors: this.cotTcp.stats.errors, tcpConnected: this.cotTcp.stats.connected ? 1 : 0 } : {}),
+            }
+          : undefined,
+      journal: { batches: js.batches, plots: js.plots, bytes: js.bytes },
+      restored: { batches: this.pipeline.restored.batches, plots: this.pipeline.restored.plots, unsent: this.pipeline.restored.unsent },
+      latencyMs: this.metrics.latency(),
+    };
+  }
+
+  private api(): ServiceApi {
+    return {
+      hub: this.hub,
+      health: () => ({
+        status: 'ok',
+        site: this.cfg.site.name,
+        clock: this.clockState(),
+        uptimeSeconds: (Date.now() - this.started) / 1000,
+        sensors: this.ingest.sensors(this.clock.now()),
+        ...(this.replayer ? { replay: this.replayer.status() } : {}),
+      }),
+      site: () => siteJson(this.cfg.site, this.cfg.tileUrl ? { tileUrl: this.cfg.tileUrl } : {}),
+      state: () => this.stateJson(),
+      tracks: () => [...this.live.tracks.values()],
+      alerts: (limit) => this.journal.alerts({ limit }).map((a) => ({ ...a, ...(this.acks.has(a.alertId) ? { acknowledged: this.acks.get(a.alertId) } : {}) })),
+      alertCap: (id) => {
+        const a = this.journal.alertMessage(id);
+        return a ? (this.capFiles ?? new CapFiles(this.cfg.capDir ?? '.', this.cfg.site, this.cfg.capSender)).xml(a) : undefined;
+      },
+      incidents: () => this.incidentList(),
+      incident: (id) => this.incidentById(id),
+      incidentMarkdown: (id) => {
+        const inc = this.incidentById(id);
+        return inc ? incidentMarkdown(inc, this.cfg.site) : undefined;
+      },
+      metrics: () => this.snapshot(),
+      prometheus: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }),
+      replay: (body) => {
+        const r = this.replayer;
+        if (!r) return undefined;
+        if (body.speed !== undefined) r.setSpeed(body.speed);
+        if (body.paused === true) r.pause();
+        if (body.paused === false) r.resume();
+        const st = this.clockState();
+        this.hub.broadcast(JSON.stringify({ type: 'clock', ...st }));
+        return st;
+      },
+      acknowledge: (alertId, by) => {
+        if (!this.live.alerts.has(alertId)) return false;
+        const t = this.clock.now();
+        this.acks.set(alertId, { by, t });
+        this.cfg.logger.info({ alertId, by }, 'alert acknowledged');
+        this.hub.broadcast(JSON.stringify({ type: 'ack', t, alertId, by }));
+        return true;
+      },
+      setSensor: (id, enabled) => {
+        const ok = this.ingest.setEnabled(id, enabled);
+        if (ok) this.cfg.logger.warn({ sensor: id, enabled }, 'sensor switched by an operator');
+        return ok;
+      },
+      hello: () => JSON.stringify({ type: 'hello', ...this.stateJson() }),
+    };
+  }
+
+  private stateJson(): Record<string, unknown> {
+    const now = this.clock.now();
+    return {
+      clock: this.clockState(),
+      tracks: [...this.live.tracks.values()],
+      predictions: [...this.live.predictions.values()],
+      alerts: [...this.live.alerts.values()],
+      recent: this.live.recent(),
+      sensors: this.ingest.sensors(now),
+      incidents: this.incidentList(),
+      ...(this.replayer ? { replay: this.replayer.status() } : {}),
+    };
+  }
+
+  /** Stops timers and sockets, closes the journal. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearInterval(this.statusTimer);
+    this.replayer?.stop();
+    this.replaySocket?.close();
+    this.udp?.close();
+    this.hub.closeAll(); // open WebSockets would hold the HTTP server's close
+    await this.http?.close();
+    this.cat062?.close();
+    this.cotUdp?.close();
+    await this.cotTcp?.close();
+    this.journal.close();
+  }
+}
+
+/** A random API token for a session that was given none (printed once, never logged). */
+export function sessionToken(): string {
+  return randomUUID().replaceAll('-', '');
+}
