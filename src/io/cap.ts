@@ -121,7 +121,7 @@ export function capXml(ev: AlertEvent, site: Site, opts: CapOptions): string {
   const early: Zone[] = [];
   for (const [id, stage] of Object.entries(ev.zoneStages)) (stage === 'siren' ? siren : early).push(zone(id));
 
-  const tracks = ev.trackIds.length === 1 ? `track ${ev.trackIds[0]}` : `tracks ${ev.trackIds.join(', ')}`;
+  const tracks = ev.trackIds.length === 0 ? 'alert raised by an operator' : ev.trackIds.length === 1 ? `track ${ev.trackIds[0]}` : `tracks ${ev.trackIds.join(', ')}`;
   const when =
     ev.impactTime === undefined
       ? ''

@@ -31,6 +31,10 @@ export interface ServiceApi {
   /** replay control; undefined: the service is not replaying */
   replay(body: { speed?: number; paused?: boolean }): unknown;
   acknowledge(alertId: string, by: string): boolean;
+  /** an operator's alert: the message sent, or an error to give back (400) */
+  manualAlert(body: { zones: string[]; stage: 'early' | 'siren' }): { ok: unknown } | { error: string };
+  /** the all-clear of an operator's alert; undefined: no such active manual alert */
+  clearManual(alertId: string): unknown;
   setSensor(id: string, enabled: boolean): boolean;
   /** sends the current state to a client that just connected */
   hello(): string;
@@ -150,6 +154,24 @@ export function buildHttp(api: ServiceApi, opts: HttpOptions): FastifyInstance {
     const by = typeof req.body?.by === 'string' ? req.body.by.slice(0, 64) : 'operator';
     if (!api.acknowledge(req.params.id, by)) return reply.code(404).send({ error: `no active alert ${req.params.id}` });
     return { acknowledged: req.params.id, by };
+  });
+  app.post<{ Body: { zones?: unknown; stage?: unknown } }>('/api/alerts', async (req, reply) => {
+    if (!(await authorised(req, reply))) return reply;
+    const zones = req.body?.zones;
+    const stage = req.body?.stage ?? 'siren';
+    if (!Array.isArray(zones) || zones.length === 0 || zones.length > 100 || !zones.every((z) => typeof z === 'string')) {
+      return reply.code(400).send({ error: 'body must be {"zones": ["zone id", …], "stage": "siren"|"early"}' });
+    }
+    if (stage !== 'siren' && stage !== 'early') return reply.code(400).send({ error: 'stage must be "siren" or "early"' });
+    const r = api.manualAlert({ zones: zones as string[], stage });
+    if ('error' in r) return reply.code(400).send({ error: r.error });
+    return reply.code(201).send(r.ok);
+  });
+  app.post<{ Params: { id: string } }>('/api/alerts/:id/clear', async (req, reply) => {
+    if (!(await authorised(req, reply))) return reply;
+    const r = api.clearManual(req.params.id);
+    if (r === undefined) return reply.code(404).send({ error: `no active operator alert ${req.params.id} (alerts from tracks clear themselves)` });
+    return r;
   });
   app.post<{ Params: { id: string }; Body: { enabled?: boolean } }>('/api/sensors/:id', async (req, reply) => {
     if (!(await authorised(req, reply))) return reply;

@@ -411,6 +411,8 @@ export class Service {
         this.hub.broadcast(JSON.stringify({ type: 'ack', t, alertId, by }));
         return true;
       },
+      manualAlert: (body) => this.manualAlert(body.zones, body.stage),
+      clearManual: (alertId) => this.clearManual(alertId),
       setSensor: (id, enabled) => {
         const ok = this.ingest.setEnabled(id, enabled);
         if (ok) this.cfg.logger.warn({ sensor: id, enabled }, 'sensor switched by an operator');
@@ -418,6 +420,61 @@ export class Service {
       },
       hello: () => JSON.stringify({ type: 'hello', ...this.stateJson() }),
     };
+  }
+
+  /**
+   * An operator's alert (POST /api/alerts): zones warned by hand, e.g. on a report the radars did not see.
+   * Journaled and sent like the engine's alerts; ids `M-<n>`; it lasts until cleared by hand.
+   */
+  private manualAlert(zones: string[], stage: 'early' | 'siren'): { ok: AlertEvent } | { error: string } {
+    const known = new Set(this.cfg.site.zones.map((z) => z.id));
+    const bad = zones.filter((z) => !known.has(z));
+    if (bad.length) return { error: `unknown zone(s): ${bad.join(', ')} (site zones: ${[...known].join(', ')})` };
+    const order = this.cfg.site.zones.map((z) => z.id).filter((z) => zones.includes(z));
+    const n = 1 + this.journal.alerts({ limit: 100_000 }).filter((a) => a.alertId.startsWith('M-') && a.msgType === 'Alert').length;
+    const t = this.clock.now();
+    const alertId = `M-${n}`;
+    const ev: AlertEvent = {
+      type: 'alert',
+      t,
+      alertId,
+      stage,
+      zones: order,
+      trackIds: [],
+      msgType: 'Alert',
+      messageId: `${alertId}.1`,
+      zoneStages: Object.fromEntries(order.map((z) => [z, stage])),
+    };
+    this.sendManual(ev);
+    return { ok: ev };
+  }
+
+  private clearManual(alertId: string): AlertEvent | undefined {
+    const last = this.live.alerts.get(alertId);
+    if (!alertId.startsWith('M-') || !last) return undefined;
+    const msgs = this.journal.alertMessages(alertId);
+    const ev: AlertEvent = {
+      type: 'alert',
+      t: this.clock.now(),
+      alertId,
+      stage: 'clear',
+      zones: Object.keys(last.zoneStages),
+      trackIds: [],
+      msgType: 'Cancel',
+      messageId: `${alertId}.${msgs.length + 1}`,
+      references: msgs.map((m) => m.messageId),
+      referenceTimes: msgs.map((m) => m.t),
+      zoneStages: {},
+    };
+    this.sendManual(ev);
+    return ev;
+  }
+
+  /** Journal, then send (the same order as the engine's alerts). */
+  private sendManual(ev: AlertEvent): void {
+    this.journal.record(this.journal.lastSeq(), [ev]);
+    this.cfg.logger.warn({ alertId: ev.alertId, stage: ev.stage, zones: ev.zones }, 'operator alert');
+    this.publish([ev], undefined, false, new Set([ev.messageId]));
   }
 
   private stateJson(): Record<string, unknown> {
