@@ -149,6 +149,8 @@ export class Service {
     if (this.cfg.cotTcp) this.cotTcp = new CotTcpSender(this.cfg.cotTcp.host, this.cfg.cotTcp.port, { onError: (e: Error) => log.warn({ err: e.message }, 'CoT TCP') });
 
     const unsent = this.pipeline.restore((ev) => this.live.add(ev));
+    // operators' alerts are not the engine's: the journal gives back those still active
+    for (const a of this.journal.alerts({ activeOnly: true })) if (a.alertId.startsWith('M-')) this.live.add(a);
     const r = this.pipeline.restored;
     if (r.batches) log.info({ batches: r.batches, plots: r.plots, fromSeq: r.fromSeq, unsent: unsent.length }, 'journal replayed: state restored');
     this.publish(unsent, undefined, true);
