@@ -21,6 +21,7 @@ import { getJson, startServe, stream, udpSink, until, type Served } from './serv
 
 const SCENARIO = 'scenarios/2021-12-19-green-zone-rockets.yaml';
 const CAP_XSD = '/work/shared/schemas/CAP-v1.2.xsd';
+const COT_XSD = '/work/shared/schemas/CoT-Base-Event.xsd';
 const SPEED = 8;
 
 interface Msg {
@@ -32,6 +33,7 @@ interface Msg {
 describe('tocsin serve, end to end over loopback UDP', () => {
   let served: Served;
   let sink: Awaited<ReturnType<typeof udpSink>>;
+  let cot: Awaited<ReturnType<typeof udpSink>>;
   let messages: Msg[];
   let closeWs: () => void;
   let sentPlots = 0;
@@ -39,9 +41,10 @@ describe('tocsin serve, end to end over loopback UDP', () => {
 
   beforeAll(async () => {
     sink = await udpSink();
+    cot = await udpSink();
     served = await startServe([
       ...['--site', 'scenarios/sites/green-zone.yaml', '--db', join(dir, 'j.db'), '--cap-dir', join(dir, 'alerts')],
-      ...['--asterix-out', `127.0.0.1:${sink.port}`, '--clock', 'follow'],
+      ...['--asterix-out', `127.0.0.1:${sink.port}`, '--cot-out', `127.0.0.1:${cot.port}`, '--clock', 'follow'],
     ]);
     const st = await stream(served.http);
     messages = st.messages as Msg[];
@@ -69,6 +72,7 @@ describe('tocsin serve, end to end over loopback UDP', () => {
   afterAll(async () => {
     closeWs?.();
     sink?.socket.close();
+    cot?.socket.close();
     served?.proc.kill('SIGTERM');
     if (served) expect(await served.exited).toBe(0);
   });
@@ -124,6 +128,23 @@ describe('tocsin serve, end to end over loopback UDP', () => {
       }
     }
     expect(records).toBe(tracks.length);
+  });
+
+  it('sends Cursor-on-Target over UDP: schema-valid, the rockets as hostile munitions with impact and launch points', () => {
+    const xml = cot.datagrams.map((d) => Buffer.from(d.payload).toString('utf8'));
+    expect(xml.length).toBeGreaterThan(0);
+    const types = xml.map((x) => /<event [^>]*type="([^"]+)"/.exec(x)?.[1]);
+    expect(types).toContain('a-h-A-W-M-S-S');
+    expect(types.some((t) => t?.startsWith('b-d-i'))).toBe(true);
+    expect(types.some((t) => t?.startsWith('b-d-l'))).toBe(true);
+    expect(types).toContain('t-x-d-d'); // ended rounds removed
+    const files = xml.map((x, i) => {
+      const f = join(dir, `cot-${i}.xml`);
+      writeFileSync(f, x);
+      return f;
+    });
+    const r = spawnSync('xmllint', ['--noout', '--schema', COT_XSD, ...files], { encoding: 'utf8' });
+    expect(r.status, r.stderr.slice(0, 2000)).toBe(0);
   });
 
   it('exposes counters as JSON and for Prometheus', async () => {
