@@ -10,6 +10,8 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { InputError } from '../core/errors.js';
 import { loadScenario, loadSite } from '../scenario/load.js';
+import { windVector } from '../scenario/scenario-build.js';
+import type { Met } from '../engine/engine.js';
 import { Service, sessionToken, type ServeConfig } from '../service/service.js';
 import { parseHostPort } from './replay.js';
 
@@ -35,6 +37,8 @@ export interface ServeOptions {
   tileUrl?: string;
   logLevel: string;
   incidentGap: string;
+  wind?: string;
+  temperatureOffset?: string;
 }
 
 /** The display's build, next to the package (dist/src/cli → web/dist, or src/cli → web/dist). */
@@ -101,6 +105,8 @@ export function serveConfig(opts: ServeOptions): { cfg: ServeConfig; tokenGenera
     logger,
     incidentGap,
   };
+  const met = metOf(opts, scenario?.environment);
+  if (met) cfg.met = met;
   if (opts.asterixOut) cfg.asterixOut = parseHostPort(opts.asterixOut, '--asterix-out');
   if (opts.cotOut) cfg.cotOut = parseHostPort(opts.cotOut, '--cot-out');
   if (opts.cotTcp) cfg.cotTcp = parseHostPort(opts.cotTcp, '--cot-tcp');
@@ -108,6 +114,24 @@ export function serveConfig(opts: ServeOptions): { cfg: ServeConfig; tokenGenera
   if (opts.tileUrl) cfg.tileUrl = opts.tileUrl;
   if (scenario) cfg.replay = { scenario, speed, loop: opts.loop === true, pause };
   return { cfg, tokenGenerated };
+}
+
+/** The met message from --wind / --temperature-offset; a replay defaults to its scenario's environment. */
+function metOf(opts: ServeOptions, scenarioMet: Met | undefined): Met | undefined {
+  if (opts.wind === undefined && opts.temperatureOffset === undefined) return scenarioMet;
+  let wind = { windEast: 0, windNorth: 0 };
+  if (opts.wind !== undefined) {
+    const m = /^\s*([0-9.]+)\s*@\s*([0-9.]+)\s*$/.exec(opts.wind);
+    const speed = m ? Number(m[1]) : NaN;
+    const from = m ? Number(m[2]) : NaN;
+    if (!(speed >= 0 && speed < 100 && from >= 0 && from <= 360)) {
+      throw new InputError(`--wind must be SPEED@FROM (m/s, degrees the wind blows from), e.g. 3@315; got ${opts.wind}`, undefined, undefined, '--wind');
+    }
+    wind = windVector(speed, from);
+  }
+  const dT = opts.temperatureOffset === undefined ? 0 : Number(opts.temperatureOffset);
+  if (!(Math.abs(dT) <= 40)) throw new InputError(`--temperature-offset must be kelvin within ±40 of ISA, got ${opts.temperatureOffset}`, undefined, undefined, '--temperature-offset');
+  return { ...wind, temperatureOffsetK: dT };
 }
 
 /** Starts the service; resolves when it has stopped (SIGINT / SIGTERM). */
@@ -170,6 +194,8 @@ export function register(program: Command): void {
     .option('--web <dir>', 'folder of the built operator display (default: web/dist of this package)')
     .option('--tile-url <url>', 'raster tile URL template ({z}/{x}/{y}) for the display, for sites with their own tile server')
     .option('--incident-gap <s>', 'seconds without activity that close an incident (its report is then final)', '120')
+    .option('--wind <speed@from>', 'met: surface wind for the filter, m/s @ degrees it blows from (e.g. 3@315); a replay uses its scenario\'s')
+    .option('--temperature-offset <K>', 'met: temperature offset from ISA, kelvin')
     .option('--log-level <level>', 'pino log level', 'info')
     .action(async (opts: ServeOptions) => {
       await serveCommand(opts);

@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { COT_TYPE, cotDelete, cotImpact, cotImpactUid, cotLaunch, cotTrack, type CotOptions } from '../io/cot.js';
 import { incidentMarkdown, type Incident } from '../report/incident.js';
+import type { Met } from '../engine/engine.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Site } from '../scenario/types.js';
 import { formatEvent, type AlertEvent, type PredictionEvent, type SimEvent, type TrackEvent } from '../sim/events.js';
@@ -64,6 +65,8 @@ export interface ServeConfig {
   tileUrl?: string;
   /** s without activity that closes an incident (default 120) */
   incidentGap?: number;
+  /** the met message the filter uses (wind, temperature); absent: still air, ISA */
+  met?: Met;
 }
 
 /** Data time of the last datagram per batch (latency is measured from its arrival). */
@@ -110,7 +113,10 @@ export class Service {
   constructor(cfg: ServeConfig) {
     this.cfg = cfg;
     this.journal = Journal.open(cfg.db);
-    this.pipeline = new Pipeline(cfg.site, this.journal, cfg.incidentGap !== undefined ? { incidentGap: cfg.incidentGap } : {});
+    this.pipeline = new Pipeline(cfg.site, this.journal, {
+      ...(cfg.incidentGap !== undefined ? { incidentGap: cfg.incidentGap } : {}),
+      ...(cfg.met ? { engine: { met: cfg.met } } : {}),
+    });
     if (cfg.replay) {
       // data time starts after whatever the journal already holds (a restarted demo must not go back in time)
       const last = this.journal.lastUntil();
