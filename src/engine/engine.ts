@@ -17,6 +17,9 @@ import { AlertManager, type AlertPolicy } from '../warn/alerts.js';
 import { EngagementManager, type Assessor } from '../engage/manager.js';
 import type { EngagePolicy } from '../engage/policy.js';
 
+/** Radar periods of silence after a burst that the live kill assessment takes as a kill (see Engine.lostAfterBurst). */
+export const LOST_SCANS = 2.5;
+
 /** Meteorological data the filter may use (a met message): wind (m/s, the air's velocity) and ISA offset. */
 export interface Met {
   windEast: number;
@@ -80,6 +83,11 @@ export class Engine {
   readonly predictions = new Map<number, PredictionEvent>();
   readonly alerts: AlertManager;
   readonly engagement: EngagementManager | undefined;
+  /** live kill assessment: end of the last burst at each track fired at */
+  private readonly burstEnds = new Map<number, number>();
+  private readonly burstSeconds: Map<string, number>;
+  /** s of silence after a burst that mean a kill (LOST_SCANS periods of the fastest radar) */
+  private readonly lostAfter: number;
 
   constructor(site: Site, opts: EngineOptions = {}) {
     this.site = site;
@@ -96,6 +104,8 @@ export class Engine {
     this.assess = opts.assess;
     this.alerts = new AlertManager(site, opts.alertPolicy ?? {});
     this.engagement = site.interceptors.length ? new EngagementManager(site, this.frame, opts.engagePolicy ?? {}, this.tracker.met) : undefined;
+    this.burstSeconds = new Map(site.interceptors.map((i) => [i.id, i.burstSeconds]));
+    this.lostAfter = LOST_SCANS * Math.min(...site.sensors.map((s) => s.period), Infinity);
   }
 
   /**
@@ -128,11 +138,14 @@ export class Engine {
       }
       this.endTrack(tr.id, e.t, e.reason === 'impact' ? 'impact' : 'deleted');
     }
+    // Live kill assessment: a track the radars lost after a burst was killed by it.
+    if (this.engagement && !this.assess && this.burstEnds.size) this.lostAfterBurst(until);
     // Engagements to `until`; a kill ends its track (and, in simulation, the assessor has ended the truth).
     if (this.engagement) {
       for (const ev of this.engagement.tick(until, this.assess)) {
         this.out.push(ev);
         this.stats.engagements++;
+        if (ev.result === 'fired') this.burstEnds.set(ev.trackId, ev.t + (this.burstSeconds.get(ev.interceptor) ?? 0));
         if (ev.result === 'kill') {
           const tr = this.tracker.live.find((x) => x.id === ev.trackId);
           if (tr && this.tracker.drop(ev.trackId)) {
@@ -160,6 +173,29 @@ export class Engine {
     out.sort((a, b) => a.t - b.t);
     this.out = [];
     return out;
+  }
+
+  /**
+   * Live kill assessment (no assessor): a ballistic track with no plot since its last burst ended, for
+   * LOST_SCANS periods of the site's fastest radar, was destroyed by that burst — the radars would still see a
+   * round that flew on. It ends as 'intercepted' (the manager then reports the kill). A round merely missed
+   * by the radars for that long is taken as killed: its warnings still run their hold (longer than what is
+   * left of its flight) and, if it is seen again, a new track warns anew. A track that reaches its predicted
+   * impact first ends there (a miss).
+   */
+  private lostAfterBurst(until: number): void {
+    for (const [id, end] of this.burstEnds) {
+      const tr = this.tracker.live.find((x) => x.id === id);
+      if (!tr) {
+        this.burstEnds.delete(id);
+        continue;
+      }
+      if (tr.lastHit >= end || until - end < this.lostAfter) continue;
+      this.burstEnds.delete(id);
+      this.tracker.drop(id);
+      this.out.push(this.trackEvent(tr, until, 'intercepted'));
+      this.endTrack(id, until, 'intercepted');
+    }
   }
 
   /** A track ended (impact, lost, intercepted): its warnings run to their all-clear, the guns let it go. */
