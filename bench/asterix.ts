@@ -5,17 +5,10 @@ import { elevationFromHeight } from '../src/sense/polar.js';
 import { decodeDatagram, encodeCat048, sensorKey } from '../src/io/asterix/cat048.js';
 import { encodeCat062, type SystemTrack } from '../src/io/asterix/cat062.js';
 import { createRejectCounter } from '../src/io/asterix/rejects.js';
+import { timeRepeated } from './_timing.js';
 
 function rate(label: string, n: number, fn: () => void): number {
-  fn(); // warm-up
-  let reps = 0;
-  const t0 = process.hrtime.bigint();
-  let dt = 0;
-  while (dt < 1 || reps < 3) {
-    fn();
-    reps++;
-    dt = Number(process.hrtime.bigint() - t0) / 1e9;
-  }
+  const { reps, seconds: dt } = timeRepeated(fn);
   const perSec = (n * reps) / dt;
   console.log(`${label.padEnd(44)} ${(perSec / 1e6).toFixed(3).padStart(8)} M/s  (${((dt / (n * reps)) * 1e9).toFixed(0)} ns each)`);
   return perSec;

@@ -10,6 +10,7 @@ import { Rng } from '../src/core/rng.js';
 import { loadSite } from '../src/scenario/load.js';
 import type { Plot } from '../src/sense/plot.js';
 import { PlotIngest } from '../src/service/ingest.js';
+import { timeRepeated } from './_timing.js';
 
 interface Sent {
   arrival: number;
@@ -18,15 +19,7 @@ interface Sent {
 }
 
 function rate(label: string, n: number, unit: string, fn: () => void): number {
-  fn(); // warm-up
-  let reps = 0;
-  const t0 = process.hrtime.bigint();
-  let dt = 0;
-  while (dt < 1 || reps < 3) {
-    fn();
-    reps++;
-    dt = Number(process.hrtime.bigint() - t0) / 1e9;
-  }
+  const { reps, seconds: dt } = timeRepeated(fn);
   const perSec = (n * reps) / dt;
   console.log(`${label.padEnd(52)} ${(perSec / 1e3).toFixed(0).padStart(7)} k${unit}/s  (${((dt / (n * reps)) * 1e9).toFixed(0)} ns each)`);
   return perSec;

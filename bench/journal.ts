@@ -9,18 +9,11 @@ import { join } from 'node:path';
 import type { Plot } from '../src/sense/plot.js';
 import type { AlertEvent } from '../src/warn/alerts.js';
 import { Journal } from '../src/store/journal.js';
+import { timeRepeated } from './_timing.js';
 
 /** Calls fn (which does `n` operations) for about a second; prints and returns µs per operation. */
 function perCall(label: string, n: number, fn: () => void): number {
-  fn(); // warm-up
-  let reps = 0;
-  const t0 = process.hrtime.bigint();
-  let dt = 0;
-  while (dt < 1 || reps < 3) {
-    fn();
-    reps++;
-    dt = Number(process.hrtime.bigint() - t0) / 1e9;
-  }
+  const { reps, seconds: dt } = timeRepeated(fn);
   const us = (dt / (n * reps)) * 1e6;
   console.log(`${label.padEnd(44)} ${us.toFixed(1).padStart(8)} µs each  (${(1e6 / us).toFixed(0)}/s)`);
   return us;
