@@ -3,21 +3,8 @@
  * zones, defended assets and landmarks as GeoJSON, the river and outline, sensors and interceptors with their
  * reach. Everything the base map needs, so the page never asks anything outside the service for a map.
  */
+import type { Feature, FeatureCollection, LineString, Point, Polygon } from 'geojson';
 import type { Site } from '../scenario/types.js';
-
-type Position = [number, number];
-interface Feature<G, P> {
-  type: 'Feature';
-  geometry: G;
-  properties: P;
-}
-interface FeatureCollection<G, P> {
-  type: 'FeatureCollection';
-  features: Feature<G, P>[];
-}
-type Polygon = { type: 'Polygon'; coordinates: Position[][] };
-type Point = { type: 'Point'; coordinates: Position };
-type LineString = { type: 'LineString'; coordinates: Position[] };
 
 export interface SiteJson {
   name: string;
@@ -26,8 +13,8 @@ export interface SiteJson {
   zones: FeatureCollection<Polygon, { id: string; name: string; shelterSeconds: number }>;
   assets: FeatureCollection<Polygon, { id: string; name: string; priority: number }>;
   landmarks: FeatureCollection<Point, { id: string; name: string }>;
-  river?: Feature<LineString, Record<string, never>>;
-  outline?: Feature<Polygon, Record<string, never>>;
+  river?: Feature<LineString>;
+  outline?: Feature<Polygon>;
   sensors: { id: string; lat: number; lon: number; alt: number; maxRange: number; period: number }[];
   interceptors: { id: string; lat: number; lon: number; alt: number; maxRange: number }[];
   /** a raster tile URL template ({z}/{x}/{y}) for sites with their own tile server */

@@ -3,9 +3,9 @@
  * imported as types only so the display and the engine cannot drift apart), and the service's JSON documents
  * (GET /api/site, /api/state; `site.json` of a `simulate --out` folder).
  */
-import type { Feature, FeatureCollection, LineString, Point, Polygon } from 'geojson';
 import type { AlertEvent, EngagementEvent, PredictionEvent, TrackEvent } from '../../src/sim/events.js';
 import type { IncidentEvent } from '../../src/report/incident-types.js';
+import type { SiteJson } from '../../src/service/site-json.js';
 
 export type { AlertEvent, EngagementEvent, IncidentEvent, PredictionEvent, TrackEvent };
 
@@ -52,21 +52,8 @@ export interface PlotLite {
 /** Every event the display applies. */
 export type DisplayEvent = TrackEvent | PredictionEvent | AlertEvent | EngagementEvent | IncidentEvent | PlotLite;
 
-/** GET /api/site, `site.json`. */
-export interface SiteJson {
-  name: string;
-  origin: { lat: number; lon: number; alt: number };
-  terrainAlt: number;
-  zones: FeatureCollection<Polygon, { id: string; name: string; shelterSeconds: number }>;
-  assets: FeatureCollection<Polygon, { id: string; name: string; priority: number }>;
-  landmarks: FeatureCollection<Point, { id: string; name: string }>;
-  river?: Feature<LineString>;
-  outline?: Feature<Polygon>;
-  sensors: { id: string; lat: number; lon: number; alt: number; maxRange: number; period: number }[];
-  interceptors: { id: string; lat: number; lon: number; alt: number; maxRange: number }[];
-  /** a raster tile URL template ({z}/{x}/{y}) of the site's own tile server */
-  tileUrl?: string;
-}
+/** GET /api/site, `site.json` (the service's own type). */
+export type { SiteJson };
 
 export interface IncidentRef {
   incidentId: string;
