@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { loadScenario } from '../scenario/load.js';
-import { DEFAULT_LOOP_PAUSE, Replayer, replaySchedule, type ReplaySchedule } from '../service/replayer.js';
+import { DEFAULT_LOOP_PAUSE, Replayer, replaySchedule, type ReplaySchedule, RADAR_LATENCY } from '../service/replayer.js';
 import { startProgress } from './progress.js';
 
 export interface ReplayOptions {
@@ -133,6 +133,7 @@ export async function replayCommand(file: string, opts: ReplayOptions, stdout: N
       },
       {
         speed,
+        latency: RADAR_LATENCY,
         loop: opts.loop === true,
         ...(opts.pause !== undefined ? { pause: opts.pause } : {}),
         onProgress: (st) => {

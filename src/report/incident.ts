@@ -203,6 +203,11 @@ export class IncidentBuilder {
     return this.open.length > 0;
   }
 
+  /** How many incidents are open. */
+  get openCount(): number {
+    return this.open.length;
+  }
+
   /** Every incident so far, in order of opening: closed ones as reported when they closed, open ones as of now. */
   incidents(): Incident[] {
     return this.all.map((inc) => inc.closed?.report ?? this.report(inc));

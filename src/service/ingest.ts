@@ -97,6 +97,12 @@ export interface IngestOptions {
   maxSkew?: number;
   /** s: plots more than this after their arrival are `future`; default 1 */
   ahead?: number;
+  /**
+   * The data's own clock runs ahead of the receiver's (a replay faster than real time into a follow clock): a
+   * plot stamped after its arrival counts as having arrived at its own time for the watermark, so it is not
+   * held back a revolution. Default false (live radars: the arrival is the receiver's clock).
+   */
+  dataAhead?: boolean;
   /** token bucket per source address, datagrams; default 2000/s, burst 4000 */
   rate?: { perSecond: number; burst: number };
   /**
@@ -162,6 +168,7 @@ export class PlotIngest {
   private readonly perSecond: number;
   private readonly burst: number;
   private readonly transit: number;
+  private readonly dataAhead: boolean;
   private readonly buckets = new Map<string, Bucket>();
   private readonly decoded: Plot[] = [];
   private released = -Infinity;
@@ -208,6 +215,7 @@ export class PlotIngest {
     this.perSecond = opts.rate?.perSecond ?? 2000;
     this.burst = opts.rate?.burst ?? 4000;
     this.transit = opts.transit ?? 0.02;
+    this.dataAhead = opts.dataAhead === true;
     const counts = {} as Record<IngestReject, number>;
     for (const r of INGEST_REJECTS) counts[r] = 0;
     this.counters = { datagrams: 0, bytes: 0, plotsAccepted: 0, plotsReleased: 0, rejects: { total: 0, counts, last: {} } };
@@ -330,7 +338,9 @@ export class PlotIngest {
       s.dupAt.push(arrival);
     }
     s.plots++;
-    if (arrival > s.lastPlot) s.lastPlot = arrival;
+    // (dataAhead: the datagram left after its newest plot, at the data's clock: nothing of it is still in transit)
+    const heard = this.dataAhead && t + this.transit > arrival ? t + this.transit : arrival;
+    if (heard > s.lastPlot) s.lastPlot = heard;
     if (t > s.maxT) {
       s.maxT = t;
       if (t > this.newest) this.newest = t;

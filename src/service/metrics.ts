@@ -38,8 +38,15 @@ export class ServiceMetrics {
   private readonly alertMs: number[] = [];
   private readonly trackMs: number[] = [];
 
-  constructor(snapshot: () => MetricsSnapshot) {
+  constructor(snapshotNow: () => MetricsSnapshot) {
     const r = this.registry;
+    // one snapshot per scrape, not one per gauge
+    let cached: { at: number; s: MetricsSnapshot } | undefined;
+    const snapshot = (): MetricsSnapshot => {
+      const now = performance.now();
+      if (!cached || now - cached.at > 250) cached = { at: now, s: snapshotNow() };
+      return cached.s;
+    };
     collectDefaultMetrics({ register: r, prefix: 'tocsin_process_' });
     const gauge = (name: string, help: string, labelNames: string[], read: (g: Gauge, s: MetricsSnapshot) => void): void => {
       new Gauge({
@@ -98,7 +105,7 @@ export class ServiceMetrics {
   }
 }
 
-/** Keeps the last 10,000 samples. */
+/** Keeps the latest samples: between 10,000 and 20,000 (trimmed in halves). */
 function push(a: number[], v: number): void {
   a.push(v);
   if (a.length > 20000) a.splice(0, 10000);

@@ -151,6 +151,12 @@ export interface ReplayerOptions {
   loop?: boolean;
   /** data seconds between the end of one pass and the start of the next (loop only; default 5) */
   pause?: number;
+  /**
+   * s of data time between a revolution's last plot and its datagram's departure (a radar's processing delay;
+   * default 0). A receiver that allows its radars a transit delay (the live ingest: 20 ms) releases a
+   * revolution sent with no delay only on the next one.
+   */
+  latency?: number;
   /** largest datagram, bytes (default: encodeCat048's 1472) */
   maxBytes?: number;
   /** called after each batch of datagrams and at the end */
@@ -163,6 +169,8 @@ export interface ReplayerOptions {
 
 /** Longest single timer wait (ms): a longer wait is re-armed when it expires (setTimeout's limit is 2³¹ − 1). */
 const MAX_WAIT_MS = 3_600_000;
+/** s from a revolution's last plot to its datagram's departure that `tocsin replay` and `serve --replay` use: a radar's processing delay (the live ingest allows 20 ms of transit). */
+export const RADAR_LATENCY = 0.05;
 /** Default pause between passes in loop mode, data seconds. */
 export const DEFAULT_LOOP_PAUSE = 5;
 
@@ -279,7 +287,7 @@ export class Replayer {
 
   /** Re-stamped send time of the next group. */
   private due(): number {
-    return this.base + (this.schedule.groups[this.next]!.sendAt - this.schedule.start);
+    return this.base + (this.schedule.groups[this.next]!.sendAt - this.schedule.start) + (this.opts.latency ?? 0);
   }
 
   private encode(g: ReplayGroup, offset: number): Uint8Array[] {

@@ -23,6 +23,7 @@ import type { Met } from '../engine/engine.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Site } from '../scenario/types.js';
 import { formatEvent, type AlertEvent, type PredictionEvent, type SimEvent, type TrackEvent } from '../sim/events.js';
+import type { Plot } from '../sense/plot.js';
 import { Journal } from '../store/journal.js';
 import { FollowClock, WallClock, type Clock } from './clock.js';
 import { CotTcpSender, CotUdpSender } from './cot-sender.js';
@@ -32,7 +33,7 @@ import { LiveState } from './live-state.js';
 import { ServiceMetrics, type MetricsSnapshot } from './metrics.js';
 import { Pipeline } from './pipeline.js';
 import { CapFiles, Cat062Out, WsHub, type HostPort } from './publish.js';
-import { Replayer, replaySchedule } from './replayer.js';
+import { RADAR_LATENCY, Replayer, replaySchedule } from './replayer.js';
 import { siteJson } from './site-json.js';
 
 export interface ServeConfig {
@@ -69,7 +70,10 @@ export interface ServeConfig {
   met?: Met;
 }
 
-/** Data time of the last datagram per batch (latency is measured from its arrival). */
+/** Batches the engine gets at most this many seconds of plot time at once (the simulator's window). */
+const BATCH = 0.5;
+
+/** When (wall ms, performance.now) the oldest datagram of a batch arrived: latency is measured from it. */
 interface Arrival {
   wallMs: number;
 }
@@ -96,7 +100,8 @@ export class Service {
   private timer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private pending = false;
-  private firstArrival: Arrival | undefined;
+  /** accepted datagrams not yet in a batch: arrival (wall ms) and the newest plot time then, in arrival order */
+  private readonly arrivals: { wallMs: number; maxT: number }[] = [];
   private readonly started = Date.now();
   private batches = 0;
   private plotsProcessed = 0;
@@ -123,6 +128,7 @@ export class Service {
       const base = Math.max(Date.now() / 1000, Number.isFinite(last) ? last + cfg.replay.pause : -Infinity);
       this.replayer = new Replayer(replaySchedule(cfg.replay.scenario, {}), (buf) => this.sendToSelf(buf), {
         base,
+        latency: RADAR_LATENCY,
         speed: cfg.replay.speed,
         loop: cfg.replay.loop,
         pause: cfg.replay.pause,
@@ -139,7 +145,7 @@ export class Service {
       site: cfg.site,
       ...(cfg.allowSources ? { allowSources: cfg.allowSources } : {}),
       // a replay into our own port, or a follow clock, runs ahead of the wall clock by design
-      ...(this.follow ? { ahead: this.follow.maxLead, maxSkew: this.follow.maxLead } : {}),
+      ...(this.follow ? { ahead: this.follow.maxLead, maxSkew: this.follow.maxLead, dataAhead: true } : {}),
     });
     this.metrics = new ServiceMetrics(() => this.snapshot());
     this.cotOpts = { uidPrefix: `tocsin.${cfg.site.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, groundHae: cfg.site.terrainAlt };
@@ -202,11 +208,13 @@ export class Service {
   }
 
   private onDatagram(msg: Buffer, source: string): void {
+    const wallMs = performance.now();
     const arrival = this.clock.now();
     const n = this.ingest.datagram(msg, source, arrival);
     if (n > 0) {
       if (this.follow) this.follow.observe(this.ingest.latest);
-      this.firstArrival ??= { wallMs: performance.now() };
+      // (latest accepted plot time: at least this datagram's newest; a later one only delays its attribution)
+      this.arrivals.push({ wallMs, maxT: this.ingest.latest });
       if (!this.pending) {
         this.pending = true;
         setImmediate(() => {
@@ -229,9 +237,22 @@ export class Service {
     const now = this.clock.now();
     const { plots, until } = this.ingest.take(now);
     if (!plots.length && (!this.busy() || until <= this.lastUntil)) return;
+    // In batches of at most BATCH s of plot time, as the simulator feeds the engine: the tracker takes one plot
+    // per sensor per track per batch, so a release holding two revolutions of a radar (waiting for a slower
+    // one) must not go in as one batch.
+    let i = 0;
+    do {
+      const end = i < plots.length ? Math.min(until, (Math.floor(plots[i]!.t / BATCH) + 1) * BATCH) : until;
+      let j = i;
+      while (j < plots.length && (plots[j]!.t < end || end === until)) j++;
+      this.run(plots.slice(i, j), end);
+      i = j;
+    } while (i < plots.length);
+  }
+
+  private run(plots: Plot[], until: number): void {
     this.lastUntil = until;
-    const arrival = this.firstArrival;
-    this.firstArrival = undefined;
+    const arrival = this.arrivalOf(until);
     let events: SimEvent[];
     let fresh: Set<string>;
     try {
@@ -246,6 +267,22 @@ export class Service {
     this.batches++;
     this.plotsProcessed += plots.length;
     this.publish(events, arrival, false, fresh);
+  }
+
+  /**
+   * The arrival (wall ms) of the oldest datagram whose plots a batch up to `until` holds — what its latency is
+   * measured from — and the datagrams it consumed forgotten. Undefined for a batch with no datagram.
+   */
+  private arrivalOf(until: number): Arrival | undefined {
+    const q = this.arrivals;
+    let k = 0;
+    let oldest: number | undefined;
+    while (k < q.length && q[k]!.maxT <= until) {
+      oldest = Math.min(oldest ?? Infinity, q[k]!.wallMs);
+      k++;
+    }
+    if (k) q.splice(0, k);
+    return oldest === undefined ? undefined : { wallMs: oldest };
   }
 
 
@@ -356,7 +393,8 @@ export class Service {
       },
       alerts: { messages: this.alertMessages, active: this.live.alerts.size },
       engagements: this.live.engagements,
-      incidents: this.incidentList().length,
+      // closed incidents are journaled; open ones are only in the builder (cheap: no report is built here)
+      incidents: js.incidents + this.pipeline.incidents.openCount,
       batches: this.batches,
       engineErrors: this.engineErrors,
       websocket: { clients: this.hub.size, sent: this.hub.sent, dropped: this.hub.dropped },
