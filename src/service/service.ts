@@ -293,42 +293,52 @@ export class Service {
   private publish(events: readonly SimEvent[], arrival: Arrival | undefined, restoring: boolean, fresh?: Set<string>): void {
     if (!events.length) return;
     const tracks: TrackEvent[] = [];
-    const sentAlerts: string[] = [];
+    const alerts: AlertEvent[] = [];
+    const ws = this.hub.size > 0;
+    // First what is waited for: every event on the WebSocket in time order, the tracks as CAT062. Then the
+    // slower outputs (CAP files, CoT rendering, logs), so they do not delay the next alert on the stream.
     for (const ev of events) {
       // (on restore the replay has already rebuilt the state)
       if (!restoring) this.live.add(ev);
       if (ev.type === 'alert') {
         const a = ev as AlertEvent;
         if (!restoring && !fresh?.has(a.messageId)) continue; // already sent
-        this.hub.broadcast(formatEvent(ev));
-        this.capFiles?.write(a);
-        sentAlerts.push(a.messageId);
-        this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
-        this.alertMessages++;
+        if (ws) this.hub.broadcast(formatEvent(ev));
+        alerts.push(a);
         if (arrival) this.metrics.observeAlert(performance.now() - arrival.wallMs);
         continue;
       }
-      this.hub.broadcast(formatEvent(ev));
-      if (ev.type === 'track') {
-        const te = ev as TrackEvent;
-        tracks.push(te);
-        this.cot(cotTrack(te, this.cotOpts));
-        // an ended round's predicted impact point goes too (an intercepted one never lands there)
-        if (te.status !== 'confirmed' && te.class === 'ballistic') {
-          this.cot(cotDelete(cotImpactUid(this.cotOpts.uidPrefix, te.trackId), COT_TYPE.impact, te.t, { lat: te.lat, lon: te.lon }, this.cotOpts));
-        }
-      } else if (ev.type === 'prediction') {
-        const p = ev as PredictionEvent;
-        this.cot(cotImpact(p, this.cotOpts));
-        const launch = cotLaunch(p, this.cotOpts);
-        if (launch) this.cot(launch);
-      }
+      if (ws) this.hub.broadcast(formatEvent(ev));
+      if (ev.type === 'track') tracks.push(ev as TrackEvent);
     }
     if (tracks.length) {
       this.cat062?.send(tracks);
       if (arrival) this.metrics.observeTrack(performance.now() - arrival.wallMs);
     }
-    if (sentAlerts.length) this.journal.markPublished(sentAlerts, this.clock.now());
+    for (const a of alerts) {
+      this.capFiles?.write(a);
+      this.alertMessages++;
+      this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
+    }
+    if (this.cotUdp || this.cotTcp) for (const ev of events) this.cotOf(ev);
+    if (alerts.length) this.journal.markPublished(alerts.map((a) => a.messageId), this.clock.now());
+  }
+
+  /** The Cursor-on-Target events of a track or prediction event. */
+  private cotOf(ev: SimEvent): void {
+    if (ev.type === 'track') {
+      const te = ev as TrackEvent;
+      this.cot(cotTrack(te, this.cotOpts));
+      // an ended round's predicted impact point goes too (an intercepted one never lands there)
+      if (te.status !== 'confirmed' && te.class === 'ballistic') {
+        this.cot(cotDelete(cotImpactUid(this.cotOpts.uidPrefix, te.trackId), COT_TYPE.impact, te.t, { lat: te.lat, lon: te.lon }, this.cotOpts));
+      }
+    } else if (ev.type === 'prediction') {
+      const p = ev as PredictionEvent;
+      this.cot(cotImpact(p, this.cotOpts));
+      const launch = cotLaunch(p, this.cotOpts);
+      if (launch) this.cot(launch);
+    }
   }
 
   private cot(xml: string): void {

@@ -53,7 +53,7 @@ describe('tocsin serve killed with SIGKILL mid-salvo and restarted', () => {
     lives.push(a);
     const wsA = await stream(a.http);
     const udp = createSocket('udp4');
-    const replayer = new Replayer(replaySchedule(loadScenario(SCENARIO)), (buf) => udp.send(buf, port, '127.0.0.1'), { speed: 4 });
+    const replayer = new Replayer(replaySchedule(loadScenario(SCENARIO)), (buf) => udp.send(buf, port, '127.0.0.1'), { speed: 2 });
     const done = replayer.start();
 
     // mid-salvo: a siren is sounding and both rockets are tracked, in flight
@@ -110,11 +110,17 @@ describe('tocsin serve killed with SIGKILL mid-salvo and restarted', () => {
     expect(trackIdsA.size).toBeGreaterThan(0);
     for (const id of trackIdsA) expect(restoredTracks.map((t) => t.trackId)).toContain(id);
 
-    // the incident: one, both rockets, each with its outcome
+    // the incident: one, closed, both rockets in it and nothing left in flight. (What the radars saw while the
+    // service was down is lost: a rocket may come back as a new track — a third projectile, the first one
+    // 'lost' — and the guns' timing after the gap need not match the recorded interception, so whether the
+    // service reports r1 shot down or fallen is not asserted here; test/engage/live-kill.test.ts does that.)
     expect(incidents.length).toBe(1);
     const inc = incidents[0]!.json as { projectiles: { outcome: string }[]; status: string };
     expect(inc.status).toBe('closed');
-    expect(inc.projectiles.length).toBe(2);
-    for (const p of inc.projectiles) expect(['impact', 'intercepted']).toContain(p.outcome);
+    const outcomes = inc.projectiles.map((p) => p.outcome);
+    expect(outcomes).not.toContain('in flight');
+    expect(inc.projectiles.length).toBeGreaterThanOrEqual(2);
+    expect(inc.projectiles.length).toBeLessThanOrEqual(3);
+    expect(outcomes.filter((o) => o !== 'lost').length).toBe(2);
   }, 180_000);
 });
