@@ -6,10 +6,6 @@
  * successive positions), the delete task against node-cot's own ForceDelete, and the 95 % ellipse against
  * hand-computed axes and the covariance's 95 % contour traced the way ATAK draws a CoT ellipse.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import CoT, { ForceDelete } from '@tak-ps/node-cot';
 import { describe, expect, it } from 'vitest';
 import { inverse } from '../../src/geo/geodesic.js';
@@ -28,23 +24,8 @@ import {
 import { loadScenario } from '../../src/scenario/load.js';
 import type { PredictionEvent, SimEvent, TrackEvent } from '../../src/sim/events.js';
 import { simulateScenario } from '../../src/sim/run.js';
+import { COT_XSD, xmllint } from '../helpers/xmllint.js';
 
-const XSD = '/work/shared/schemas/CoT-Base-Event.xsd';
-const HAVE_XMLLINT = spawnSync('xmllint', ['--version'], { stdio: 'ignore' }).status === 0;
-const dir = mkdtempSync(join(tmpdir(), 'tocsin-cot-'));
-let nFile = 0;
-
-/** Runs xmllint over the documents; returns its exit status and, per document, whether it "validates". */
-function xmllint(docs: readonly string[]): { status: number | null; valid: boolean[]; stderr: string } {
-  if (!HAVE_XMLLINT) throw new Error('xmllint is not installed: apt-get install -y libxml2-utils');
-  const files = docs.map((d) => {
-    const f = join(dir, `e${nFile++}.cot.xml`);
-    writeFileSync(f, d);
-    return f;
-  });
-  const r = spawnSync('xmllint', ['--noout', '--schema', XSD, ...files], { encoding: 'utf8' });
-  return { status: r.status, valid: files.map((f) => r.stderr.includes(`${f} validates`)), stderr: r.stderr };
-}
 
 /** χ²₂(0.95): the squared Mahalanobis radius of the 95 % ellipse of a 2-D Gaussian. */
 const CHI2_95 = 5.991464547107979;
@@ -339,7 +320,7 @@ describe('schema validity (MITRE CoT base event, xmllint)', () => {
     ];
     expect(docs.length).toBeGreaterThan(400);
     for (const d of docs) expect(d.startsWith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<event ')).toBe(true);
-    const r = xmllint(docs);
+    const r = xmllint(docs, COT_XSD);
     expect(r.stderr).not.toMatch(/fails to validate|error/i);
     expect(r.valid.every(Boolean)).toBe(true);
     expect(r.status).toBe(0);
@@ -351,7 +332,7 @@ describe('schema validity (MITRE CoT base event, xmllint)', () => {
     const noHow = good.replace(/ how="[^"]*"/, '');
     const badType = good.replace(/ type="[^"]*"/, ' type="a h"');
     const badTime = good.replace(/ stale="[^"]*"/, ' stale="tomorrow"');
-    const r = xmllint([good, lat95, noHow, badType, badTime]);
+    const r = xmllint([good, lat95, noHow, badType, badTime], COT_XSD);
     expect(r.valid).toEqual([true, false, false, false, false]);
     expect(r.status).not.toBe(0);
   });
@@ -361,7 +342,7 @@ describe('schema validity (MITRE CoT base event, xmllint)', () => {
     const ev = { ...allTracks.find((e) => e.class === 'ballistic' && e.status === 'confirmed')!, threat: 'rocket <&> "x"' };
     const p = { ...syntheticPrediction([[100, 0], [0, 100]]), threat: 'rocket <&>' };
     const docs = [cotTrack(ev, odd), cotImpact(p, odd), cotLaunch(p, odd)!];
-    expect(xmllint(docs).valid).toEqual([true, true, true]);
+    expect(xmllint(docs, COT_XSD).valid).toEqual([true, true, true]);
     const f = parse(docs[0]!).cot.to_geojson();
     expect(f.id).toBe(`gz&"<A>'.track.${ev.trackId}`);
     expect(f.properties.callsign).toBe(`T${ev.trackId} rocket <&> "x"`);
