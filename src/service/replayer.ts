@@ -59,6 +59,11 @@ export interface ScheduleOptions {
   seed?: number;
   /** fraction of the simulation done */
   onProgress?: (fraction: number) => void;
+  /**
+   * false: the site's guns stay silent in the recording — every round flies to the ground (a receiver that
+   * decides interceptions itself filters the plots with Replayer's `keep`). Default true.
+   */
+  guns?: boolean;
 }
 
 /**
@@ -80,6 +85,7 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
     sink: () => {},
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     onStart: (truth) => (engine.assess = truthAssessor(truth, seed)),
+    // (without guns the engine is not run: nothing it decides could change the plots)
     onPlots: (plots, until) => {
       for (const p of plots) {
         const k = revolutionOf(timings.get(p.sensorId)!, p.t);
@@ -93,7 +99,7 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
         g.sendAt = p.t;
         total++;
       }
-      return engine.ingest(plots, until);
+      return opts.guns === false ? [] : engine.ingest(plots, until);
     },
   });
   groups.sort((a, b) => a.sendAt - b.sendAt || (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
@@ -157,6 +163,8 @@ export interface ReplayerOptions {
    * revolution sent with no delay only on the next one.
    */
   latency?: number;
+  /** a plot is sent only if this says so (its re-stamped time given): a receiver's own interceptions end rounds */
+  keep?: (p: Plot, t: number) => boolean;
   /** largest datagram, bytes (default: encodeCat048's 1472) */
   maxBytes?: number;
   /** called after each batch of datagrams and at the end */
@@ -219,7 +227,7 @@ export class Replayer {
     this.maxBytes = opts.maxBytes;
     for (const s of schedule.sensors) this.frames.set(s.id, new EnuFrame({ lat: s.lat, lon: s.lon, alt: s.alt }));
     let n = 0;
-    for (const g of schedule.groups) n += this.encode(g, 0).length;
+    for (const g of schedule.groups) n += this.encode(g, 0, false).length;
     this.datagramsPerPass = n;
   }
 
@@ -290,8 +298,15 @@ export class Replayer {
     return this.base + (this.schedule.groups[this.next]!.sendAt - this.schedule.start) + (this.opts.latency ?? 0);
   }
 
-  private encode(g: ReplayGroup, offset: number): Uint8Array[] {
-    const plots = g.plots.map((p) => ({ ...p, t: p.t + offset }));
+  /** data time of this pass minus the scenario's: what is added to the schedule's times */
+  get passOffset(): number {
+    return this.base - this.schedule.start;
+  }
+
+  private encode(g: ReplayGroup, offset: number, filter = true): Uint8Array[] {
+    const keep = filter ? this.opts.keep : undefined;
+    const plots = g.plots.map((p) => ({ ...p, t: p.t + offset })).filter((p) => !keep || keep(p, p.t));
+    if (!plots.length) return [];
     return encodeCat048(plots, this.frames.get(g.sensorId)!, this.maxBytes !== undefined ? { maxBytes: this.maxBytes } : {});
   }
 

@@ -20,6 +20,9 @@ import type { FastifyInstance } from 'fastify';
 import { COT_TYPE, cotDelete, cotImpact, cotImpactUid, cotLaunch, cotTrack, type CotOptions } from '../io/cot.js';
 import { incidentMarkdown, type Incident } from '../report/incident.js';
 import type { Met } from '../engine/engine.js';
+import type { Assessor } from '../engage/manager.js';
+import { buildTruth } from '../scenario/truth.js';
+import { truthAssessor } from '../sim/assess.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Site } from '../scenario/types.js';
 import { formatEvent, type AlertEvent, type PredictionEvent, type SimEvent, type TrackEvent } from '../sim/events.js';
@@ -89,6 +92,7 @@ export class Service {
   readonly clock: Clock;
   private readonly follow: FollowClock | undefined;
   private readonly replayer: Replayer | undefined;
+  private replayAssess: Assessor | undefined;
   private udp: Socket | undefined;
   private replaySocket: Socket | undefined;
   private http: FastifyInstance | undefined;
@@ -126,8 +130,14 @@ export class Service {
       // data time starts after whatever the journal already holds (a restarted demo must not go back in time)
       const last = this.journal.lastUntil();
       const base = Math.max(Date.now() / 1000, Number.isFinite(last) ? last + cfg.replay.pause : -Infinity);
-      this.replayer = new Replayer(replaySchedule(cfg.replay.scenario, {}), (buf) => this.sendToSelf(buf), {
+      // The guns are this service's: the recording has every round fly to the ground, the service's own bursts
+      // are resolved against the scenario's truth, and the plots of a round it destroyed are no longer sent.
+      const scenario = cfg.replay.scenario;
+      const hil = replayKills(scenario, () => this.replayer!);
+      this.replayAssess = hil.assess;
+      this.replayer = new Replayer(replaySchedule(scenario, { guns: false }), (buf) => this.sendToSelf(buf), {
         base,
+        keep: hil.keep,
         latency: RADAR_LATENCY,
         speed: cfg.replay.speed,
         loop: cfg.replay.loop,
@@ -161,6 +171,8 @@ export class Service {
     if (this.cfg.cotTcp) this.cotTcp = new CotTcpSender(this.cfg.cotTcp.host, this.cfg.cotTcp.port, { onError: (e: Error) => log.warn({ err: e.message }, 'CoT TCP') });
 
     const unsent = this.pipeline.restore((ev) => this.live.add(ev));
+    // (after the restore: a replay's kill assessment is for this replay's bursts)
+    if (this.replayAssess) this.pipeline.engine.assess = this.replayAssess;
     // operators' alerts are not the engine's: the journal gives back those still active
     for (const a of this.journal.alerts({ activeOnly: true })) if (a.alertId.startsWith('M-')) this.live.add(a);
     const r = this.pipeline.restored;
@@ -563,6 +575,42 @@ export class Service {
     await this.cotTcp?.close();
     this.journal.close();
   }
+}
+
+/**
+ * Interceptions in a replay (`serve --replay`): each burst of the service is resolved against the scenario's
+ * truth (as the simulator does: the round within the lethal radius of the aim point, then a draw with the
+ * burst's pk), in the current pass's data time; a destroyed round's later plots are dropped from the replay.
+ */
+function replayKills(scenario: Scenario, replayer: () => Replayer): { assess: Assessor; keep: (p: Plot, t: number) => boolean } {
+  let pass = -1;
+  let truth = buildTruth(scenario);
+  let inner = truthAssessor(truth, scenario.seed);
+  /** `<pass>/<truth id>` → kill time (service data time) */
+  const killed = new Map<string, number>();
+  const current = (): number => {
+    const loops = replayer().status().loops;
+    if (loops !== pass) {
+      pass = loops;
+      truth = buildTruth(scenario);
+      inner = truthAssessor(truth, scenario.seed);
+    }
+    return pass;
+  };
+  return {
+    assess: (shot) => {
+      const k = current();
+      const off = replayer().passOffset;
+      const hit = inner({ ...shot, tFire: shot.tFire - off, tAim: shot.tAim - off, tEnd: shot.tEnd - off });
+      if (hit) for (const th of truth.threats) if (th.killed && !killed.has(`${k}/${th.id}`)) killed.set(`${k}/${th.id}`, th.killed.t + off);
+      return hit;
+    },
+    keep: (p, t) => {
+      if (p.truthId === undefined) return true;
+      const at = killed.get(`${current()}/${p.truthId}`);
+      return at === undefined || t < at;
+    },
+  };
 }
 
 /** A random API token for a session that was given none (printed once, never logged). */
