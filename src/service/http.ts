@@ -50,12 +50,17 @@ export interface HttpOptions {
   rate?: { perSecond: number; burst: number };
 }
 
-const TYPES: Record<string, string> = {
+/** Content types of the files the display and a run folder hold (the static handler's; the display's tests' server too). */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
+  '.jsonl': 'application/x-ndjson',
+  '.md': 'text/markdown; charset=utf-8',
+  '.geojson': 'application/geo+json',
+  '.xml': 'application/xml',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
@@ -195,7 +200,7 @@ export function buildHttp(api: ServiceApi, opts: HttpOptions): FastifyInstance {
     const file = resolve(root, rel);
     if (file !== root && !file.startsWith(root + sep)) return reply.code(404).send({ error: 'not found' });
     if (!existsSync(file) || !statSync(file).isFile()) return reply.code(404).send({ error: 'not found' });
-    return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(readFileSync(file));
+    return reply.type(CONTENT_TYPES[extname(file)] ?? 'application/octet-stream').send(readFileSync(file));
   });
 
   // the WebSocket stream

@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { loadScenario } from '../../src/scenario/load.js';
 import { siteJson } from '../../src/service/site-json.js';
+import { CONTENT_TYPES } from '../../src/service/http.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -92,20 +93,6 @@ export function ensureSiteJson(dir: string, scenarioPath: string): void {
   writeFileSync(out, JSON.stringify(siteJson(loadScenario(scenarioPath).site)));
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.jsonl': 'application/x-ndjson',
-  '.md': 'text/markdown; charset=utf-8',
-  '.geojson': 'application/geo+json',
-  '.xml': 'application/xml',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
-
 export interface StaticServer {
   origin: string;
   close(): Promise<void>;
@@ -130,7 +117,7 @@ export async function serveFolders(mounts: { prefix: string; dir: string }[]): P
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
