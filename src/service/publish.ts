@@ -150,13 +150,8 @@ export class CapFiles {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** The CAP XML of a message (also what `GET /api/alerts/:id.cap` serves). */
-  xml(a: AlertEvent): string {
-    return capXml(a, this.site, { sender: this.sender });
-  }
-
   write(a: AlertEvent): void {
-    writeFileSync(join(this.dir, `${a.messageId}.cap.xml`), this.xml(a));
+    writeFileSync(join(this.dir, `${a.messageId}.cap.xml`), capXml(a, this.site, { sender: this.sender }));
     this.written++;
   }
 }

@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { COT_TYPE, cotDelete, cotImpact, cotImpactUid, cotLaunch, cotTrack, type CotOptions } from '../io/cot.js';
+import { capXml } from '../io/cap.js';
 import { incidentMarkdown, type Incident } from '../report/incident.js';
 import type { Met } from '../engine/engine.js';
 import type { Assessor } from '../engage/manager.js';
@@ -451,7 +452,7 @@ export class Service {
       alerts: (limit) => this.journal.alerts({ limit }).map((a) => ({ ...a, ...(this.acks.has(a.alertId) ? { acknowledged: this.acks.get(a.alertId) } : {}) })),
       alertCap: (id) => {
         const a = this.journal.alertMessage(id);
-        return a ? (this.capFiles ?? new CapFiles(this.cfg.capDir ?? '.', this.cfg.site, this.cfg.capSender)).xml(a) : undefined;
+        return a ? capXml(a, this.cfg.site, { sender: this.cfg.capSender }) : undefined;
       },
       incidents: () => this.incidentList(),
       incident: (id) => this.incidentById(id),
