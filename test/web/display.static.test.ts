@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SALVO, generateSalvo } from '../../src/scenario/generate-salvo.js';
 import { runCli } from '../cli/run-cli.js';
-import { ROOT, builtDisplay, ensureSiteJson, launchChromium, serveFolders, watchPage, type StaticServer } from './helpers.js';
+import { ROOT, builtDisplay, launchChromium, serveFolders, watchPage, type StaticServer } from './helpers.js';
 
 const GREEN_ZONE = join(ROOT, 'scenarios/2021-12-19-green-zone-rockets.yaml');
 /** salvo-300's 300 threats fired within 8 s instead of 60 s: about 300 tracks alive at once */
@@ -55,8 +55,7 @@ beforeAll(async () => {
   expect(r.code, r.err).toBe(0);
   const dist = await builtDisplay();
   await salvoRun;
-  ensureSiteJson(gz, GREEN_ZONE);
-  ensureSiteJson(salvo, SALVO);
+  // (simulate --out writes site.json, which the page reads)
   server = await serveFolders([
     { prefix: '/runs/green-zone/', dir: gz },
     { prefix: '/runs/salvo/', dir: salvo },

@@ -3,15 +3,13 @@
  * (node:http), Debian's chromium driven by playwright-core, a watch on the page's console and requests.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { loadScenario } from '../../src/scenario/load.js';
-import { siteJson } from '../../src/service/site-json.js';
 import { CONTENT_TYPES } from '../../src/service/http.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -84,13 +82,6 @@ export async function builtDisplay(): Promise<string> {
       rmSync(lock, { recursive: true, force: true });
     }
   }
-}
-
-/** Writes DIR/site.json for a scenario's site unless the run already has one (simulate --out writes it). */
-export function ensureSiteJson(dir: string, scenarioPath: string): void {
-  const out = join(dir, 'site.json');
-  if (existsSync(out)) return;
-  writeFileSync(out, JSON.stringify(siteJson(loadScenario(scenarioPath).site)));
 }
 
 export interface StaticServer {
