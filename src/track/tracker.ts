@@ -78,6 +78,17 @@ export interface TrackerOptions {
   llrDecide: number;
   /** updates before a class may be decided */
   minUpdatesToClassify: number;
+  /**
+   * m/s, the speed of sound near the ground: no subsonic flyer — bird, drone, helicopter, airliner or transport
+   * under 10,000 ft (≤ 128 m/s by rule), jet or cruise missile at ≤ Mach 0.9 — can exceed it. A track whose speed
+   * is above it by `fastSigmas` σ is classed ballistic without waiting for the likelihood ratio, unless the ratio
+   * already says air (docs/tracking.md, "Classification": a supersonic jet low over the site would be taken
+   * for a round until its ratio turns).
+   */
+  vAirMax: number;
+  fastSigmas: number;
+  /** m above the site: the speed rule applies below this height (jets cruise faster, far higher up) */
+  fastCeiling: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
@@ -101,6 +112,9 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   llrLimit: 30,
   llrDecide: 4,
   minUpdatesToClassify: 2,
+  vAirMax: 340,
+  fastSigmas: 3,
+  fastCeiling: 6000,
 };
 
 /** χ² quantiles for 3 and 4 degrees of freedom. */
@@ -109,6 +123,16 @@ const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
   0.995: [12.838, 14.86],
   0.999: [16.266, 18.467],
 };
+
+/** A gating base: position, velocity and acceleration at time t, the 6×6 covariance and the process noise q. */
+export class GateBase {
+  readonly p = new Float64Array(3);
+  readonly v = new Float64Array(3);
+  readonly a = new Float64Array(3);
+  t = 0;
+  readonly P = new Float64Array(36);
+  q = 0;
+}
 
 export class Track {
   /**
@@ -140,13 +164,15 @@ export class Track {
   vMaxSeen = 0;
   /** UTC s of the predicted impact (set by the prediction stage for ballistic tracks) */
   impactTime: number | undefined;
-  /** extrapolation base for gating: position, velocity, acceleration, their time, the 6×6 covariance */
-  readonly gp = new Float64Array(3);
-  readonly gv = new Float64Array(3);
-  readonly ga = new Float64Array(3);
-  gt = 0;
-  readonly gP = new Float64Array(36);
-  gq = 0;
+  /** extrapolation base for gating, from the model the track follows best */
+  readonly g = new GateBase();
+  /**
+   * while the class is undecided, the other model's base too: a plot inside either model's gate is a
+   * candidate (a decelerating rocket the constant-velocity model briefly fits better must not lose its next
+   * plot to that model's gate, nor a drone to the ballistic one's)
+   */
+  readonly g2 = new GateBase();
+  dualGate = false;
 
   /**
    * The filters are made on first use: most two-point tracks die before their first update (wrong pairs in
@@ -267,6 +293,8 @@ export class Tracker {
   private readonly poolGrid = new SpatialGrid(2000, 256);
   // scratch
   private readonly x7 = new Float64Array(NX);
+  private readonly sphere = new Float64Array(4);
+  private readonly sphere2 = new Float64Array(4);
   private readonly zp = new Float64Array(4);
   private readonly H = new Float64Array(4 * NX);
   private readonly Heff = new Float64Array(4 * 6);
@@ -367,26 +395,18 @@ export class Tracker {
     const found = this.hits;
     for (let i = 0; i < nT; i++) {
       const tr = tracks[i]!;
-      const dt = tMid - tr.gt;
-      const ex = tr.gp[0]! + dt * (tr.gv[0]! + 0.5 * dt * tr.ga[0]!);
-      const ey = tr.gp[1]! + dt * (tr.gv[1]! + 0.5 * dt * tr.ga[1]!);
-      const ez = tr.gp[2]! + dt * (tr.gv[2]! + 0.5 * dt * tr.ga[2]!);
-      // Search radius: a bound on the gate's extent in metres. NIS ≤ γ implies |ν|² ≤ γ·trace(S), and
-      // trace(S) ≤ 2·(tr Ppp + Δt²·tr Pvv) + q·Δt³ + the worst sensor's σr² + d²(σaz² + σel²) at the track's
-      // distance d (the cross-covariance term is bounded by Cauchy–Schwarz); plus the motion within the batch.
-      const P = tr.gP;
-      const trPP = P[0]! + P[7]! + P[14]!;
-      const trVV = P[21]! + P[28]! + P[35]!;
-      const adt = Math.abs(dt) + half;
-      let meas = 0;
-      for (const s of sensorList) {
-        const q = s.positionInSite;
-        const d2 = (ex - q[0]!) ** 2 + (ey - q[1]!) ** 2 + (ez - q[2]!) ** 2;
-        meas = Math.max(meas, s.sigmas.range ** 2 + d2 * (s.sigmas.az ** 2 + s.sigmas.el ** 2));
+      const g = tr.g;
+      const g2 = tr.dualGate ? tr.g2 : undefined;
+      // search sphere: the primary base's, grown to hold the other base's when the class is undecided
+      const sphere = this.sphere;
+      this.searchSphere(g, tMid, half, sphere);
+      let radius = sphere[3]!;
+      if (g2) {
+        const s2 = this.sphere2;
+        this.searchSphere(g2, tMid, half, s2);
+        radius = Math.max(radius, s2[3]! + Math.hypot(s2[0]! - sphere[0]!, s2[1]! - sphere[1]!, s2[2]! - sphere[2]!));
       }
-      const speed = Math.hypot(tr.gv[0]!, tr.gv[1]!, tr.gv[2]!);
-      const radius = Math.sqrt(this.gate4 * (2 * (trPP + adt * adt * trVV) + tr.gq * adt * adt * adt + meas)) + speed * half + 20;
-      const k = grid.query(ex, ey, ez, radius, found);
+      const k = grid.query(sphere[0]!, sphere[1]!, sphere[2]!, radius, found);
       const cnt = Math.min(k, found.length);
       this.stats.candidates += cnt;
       for (let c = 0; c < cnt; c++) {
@@ -394,19 +414,13 @@ export class Tracker {
         const s = sensorsOf[j]!;
         const pl = batch[j]!;
         // the same bound at the plot's own time and range: most candidates stop here, before the exact NIS
-        const dtj = pl.t - tr.gt;
-        const adj = Math.abs(dtj);
-        let d2 = 0;
-        for (let a = 0; a < 3; a++) {
-          const e = pos[3 * j + a]! - (tr.gp[a]! + dtj * (tr.gv[a]! + 0.5 * dtj * tr.ga[a]!));
-          d2 += e * e;
-        }
-        const sg = s.sigmas;
-        const bound = this.gate4 * (2 * (trPP + adj * adj * trVV) + tr.gq * adj * adj * adj + sg.range ** 2 + pl.range * pl.range * (sg.az ** 2 + sg.el ** 2));
-        if (d2 > bound) continue;
+        const in1 = this.withinBound(g, pl, s, pos, j);
+        const in2 = g2 !== undefined && this.withinBound(g2, pl, s, pos, j);
+        if (!in1 && !in2) continue;
         this.stats.exactGates++;
-        const nis = this.gateNis(tr, batch[j]!, s);
-        const m = batch[j]!.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
+        let nis = in1 ? this.gateNis(g, pl, s) : Infinity;
+        if (in2) nis = Math.min(nis, this.gateNis(g2, pl, s));
+        const m = pl.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
         if (nis <= (m === 4 ? this.gate4 : this.gate3)) {
           const e = edges[this.sensorIndex.get(s)!]!;
           if (e.n === e.rows.length) growEdges(e);
@@ -459,16 +473,60 @@ export class Tracker {
   }
 
   /**
+   * The search sphere of a gating base for a batch (centre at the batch's middle, radius in out[3]): a bound on
+   * the gate's extent in metres. NIS ≤ γ implies |ν|² ≤ γ·trace(S), and trace(S) ≤ 2·(tr Ppp + Δt²·tr Pvv) +
+   * q·Δt³ + the worst sensor's σr² + d²(σaz² + σel²) at the track's distance d (the cross-covariance term is
+   * bounded by Cauchy–Schwarz); plus the motion within the batch.
+   */
+  private searchSphere(g: GateBase, tMid: number, half: number, out: Float64Array): void {
+    const dt = tMid - g.t;
+    const ex = g.p[0]! + dt * (g.v[0]! + 0.5 * dt * g.a[0]!);
+    const ey = g.p[1]! + dt * (g.v[1]! + 0.5 * dt * g.a[1]!);
+    const ez = g.p[2]! + dt * (g.v[2]! + 0.5 * dt * g.a[2]!);
+    const P = g.P;
+    const trPP = P[0]! + P[7]! + P[14]!;
+    const trVV = P[21]! + P[28]! + P[35]!;
+    const adt = Math.abs(dt) + half;
+    let meas = 0;
+    for (const s of this.sensorList) {
+      const q = s.positionInSite;
+      const d2 = (ex - q[0]!) ** 2 + (ey - q[1]!) ** 2 + (ez - q[2]!) ** 2;
+      meas = Math.max(meas, s.sigmas.range ** 2 + d2 * (s.sigmas.az ** 2 + s.sigmas.el ** 2));
+    }
+    const speed = Math.hypot(g.v[0]!, g.v[1]!, g.v[2]!);
+    out[0] = ex;
+    out[1] = ey;
+    out[2] = ez;
+    out[3] = Math.sqrt(this.gate4 * (2 * (trPP + adt * adt * trVV) + g.q * adt * adt * adt + meas)) + speed * half + 20;
+  }
+
+  /** The search-sphere bound at the plot's own time and range (pos: the batch's plots in site ENU). */
+  private withinBound(g: GateBase, pl: Plot, s: TrackerSensor, pos: Float64Array, j: number): boolean {
+    const dtj = pl.t - g.t;
+    const adj = Math.abs(dtj);
+    let d2 = 0;
+    for (let a = 0; a < 3; a++) {
+      const e = pos[3 * j + a]! - (g.p[a]! + dtj * (g.v[a]! + 0.5 * dtj * g.a[a]!));
+      d2 += e * e;
+    }
+    const P = g.P;
+    const trPP = P[0]! + P[7]! + P[14]!;
+    const trVV = P[21]! + P[28]! + P[35]!;
+    const sg = s.sigmas;
+    return d2 <= this.gate4 * (2 * (trPP + adj * adj * trVV) + g.q * adj * adj * adj + sg.range ** 2 + pl.range * pl.range * (sg.az ** 2 + sg.el ** 2));
+  }
+
+  /**
    * Normalised innovation of plot against the track's gating base extrapolated to the plot's time: position
    * and velocity by constant acceleration, covariance by the linear transition plus the model's process noise
    * (over ≤ 1–2 s this is what the full filter would predict, to well inside the gate's tolerance).
    */
-  private gateNis(tr: Track, plot: Plot, s: TrackerSensor): number {
-    const dt = plot.t - tr.gt;
+  private gateNis(g: GateBase, plot: Plot, s: TrackerSensor): number {
+    const dt = plot.t - g.t;
     const x = this.x7;
     for (let a = 0; a < 3; a++) {
-      x[a] = tr.gp[a]! + dt * (tr.gv[a]! + 0.5 * dt * tr.ga[a]!);
-      x[a + 3] = tr.gv[a]! + dt * tr.ga[a]!;
+      x[a] = g.p[a]! + dt * (g.v[a]! + 0.5 * dt * g.a[a]!);
+      x[a + 3] = g.v[a]! + dt * g.a[a]!;
     }
     x[6] = 0;
     const m: 3 | 4 = plot.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
@@ -485,12 +543,12 @@ export class Tracker {
       }
     }
     // S = Heff·P·Heffᵀ + H·Q(dt)·Hᵀ + R, with the white-acceleration Q = q·[[dt³/3, dt²/2], [dt²/2, dt]] per axis
-    const P = tr.gP;
+    const P = g.P;
     const S = this.S;
     const adt = Math.abs(dt);
-    const q3 = (tr.gq * adt * adt * adt) / 3;
-    const q2 = (tr.gq * adt * adt) / 2;
-    const q1 = tr.gq * adt;
+    const q3 = (g.q * adt * adt * adt) / 3;
+    const q2 = (g.q * adt * adt) / 2;
+    const q1 = g.q * adt;
     for (let r = 0; r < m; r++) {
       for (let c = 0; c <= r; c++) {
         let sum = 0;
@@ -557,18 +615,36 @@ export class Tracker {
     }
     const lim = o.llrLimit;
     tr.llr = Math.max(-lim, Math.min(lim, tr.llr + llB - llC));
-    if (tr.updates >= o.minUpdatesToClassify) {
-      if (tr.llr >= o.llrDecide) tr.cls = 'ballistic';
-      else if (tr.llr <= -o.llrDecide) tr.cls = 'air';
-      else if ((tr.cls === 'ballistic' && tr.llr < 0) || (tr.cls === 'air' && tr.llr > 0)) tr.cls = 'unknown';
-    }
     const x = ekf.x;
+    // the likelihood ratio decides after minUpdatesToClassify updates; the speed rule from the first update
+    // (three plots: the pair that started the track and one more)
+    const decided = tr.updates >= o.minUpdatesToClassify;
+    if (decided && tr.llr <= -o.llrDecide) tr.cls = 'air';
+    else if ((decided && tr.llr >= o.llrDecide) || this.tooFastToFly(x, ekf.P)) tr.cls = 'ballistic';
+    else if (decided && ((tr.cls === 'ballistic' && tr.llr < 0) || (tr.cls === 'air' && tr.llr > 0))) tr.cls = 'unknown';
     const speed = Math.hypot(x[3]!, x[4]!, x[5]!);
     if (tr.updates >= 3 && speed > tr.vMaxSeen) tr.vMaxSeen = speed;
     if (tr.cls === 'ballistic') tr.threat = estimateThreatClass(x[6]!, Math.sqrt(Math.max(0, ekf.P[48]!)), tr.vMaxSeen);
     this.setGatingBase(tr);
     out.push({ kind: 'updated', track: tr, t: plot.t, plot });
     this.observer?.update?.(tr, plot);
+  }
+
+  /**
+   * The speed rule of the classifier: speed − fastSigmas·σ(speed) > vAirMax, below fastCeiling (site ENU z).
+   * A flat 122 mm shot at 4–6 km is in view for only 3–5 s, too short for the likelihood ratio to reach its
+   * threshold (the gravity drop over 2 s is ≈ 20 m, near the plots' noise), but at ≈ 600 m/s it can be
+   * nothing that flies.
+   */
+  private tooFastToFly(x: Float64Array, P: Float64Array): boolean {
+    const o = this.opts;
+    if (!(x[2]! < o.fastCeiling)) return false;
+    const sp = Math.hypot(x[3]!, x[4]!, x[5]!);
+    if (!(sp > o.vAirMax)) return false;
+    // σ² of the speed: uᵀ P_vv u with u the unit velocity
+    let v2 = 0;
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) v2 += (x[3 + a]! / sp) * P[(3 + a) * NX + 3 + b]! * (x[3 + b]! / sp);
+    return sp - o.fastSigmas * Math.sqrt(Math.max(0, v2)) > o.vAirMax;
   }
 
   /** Boost guard: along-velocity process noise for young tracks (see the header). */
@@ -598,33 +674,42 @@ export class Tracker {
     }
   }
 
-  /** Stores the extrapolation base for gating from the model the track currently follows best. */
+  /**
+   * Stores the extrapolation base for gating from the model the track currently follows best and, while its
+   * class is undecided, the other model's as the second base.
+   */
   private setGatingBase(tr: Track): void {
-    const useCv = tr.llr < 0;
-    if (useCv) {
-      const x = tr.cv.x;
-      for (let a = 0; a < 3; a++) {
-        tr.gp[a] = x[a]!;
-        tr.gv[a] = x[a + 3]!;
-        tr.ga[a] = 0;
-      }
-      tr.gP.set(tr.cv.P);
-      tr.gq = tr.cv.q;
-      tr.gt = tr.cv.t;
-    } else {
-      this.ballisticGatingBase(tr, tr.ekf.x, tr.ekf.P, tr.ekf.t);
-    }
+    const cvFirst = tr.llr < 0;
+    tr.dualGate = tr.cls === 'unknown';
+    this.modelGatingBase(tr, cvFirst, tr.g);
+    if (tr.dualGate) this.modelGatingBase(tr, !cvFirst, tr.g2);
   }
 
-  /** Gating base from a ballistic state x (7) and covariance P (7×7) at time t. */
-  private ballisticGatingBase(tr: Track, x: Float64Array, P: Float64Array, t: number): void {
+  private modelGatingBase(tr: Track, cv: boolean, g: GateBase): void {
+    if (!cv) {
+      this.ballisticGatingBase(tr, g, tr.ekf.x, tr.ekf.P, tr.ekf.t);
+      return;
+    }
+    const x = tr.cv.x;
+    for (let a = 0; a < 3; a++) {
+      g.p[a] = x[a]!;
+      g.v[a] = x[a + 3]!;
+      g.a[a] = 0;
+    }
+    g.P.set(tr.cv.P);
+    g.q = tr.cv.q;
+    g.t = tr.cv.t;
+  }
+
+  /** Gating base g from a ballistic state x (7) and covariance P (7×7) at time t. */
+  private ballisticGatingBase(tr: Track, g: GateBase, x: Float64Array, P: Float64Array, t: number): void {
     ballisticRhs(x, this.frame, this.acc, this.opts.met);
     for (let a = 0; a < 3; a++) {
-      tr.gp[a] = x[a]!;
-      tr.gv[a] = x[a + 3]!;
-      tr.ga[a] = this.acc[a + 3]!;
+      g.p[a] = x[a]!;
+      g.v[a] = x[a + 3]!;
+      g.a[a] = this.acc[a + 3]!;
     }
-    for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) tr.gP[a * 6 + b] = P[a * NX + b]!;
+    for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) g.P[a * 6 + b] = P[a * NX + b]!;
     // κ uncertainty becomes acceleration uncertainty: |∂a/∂κ|·σκ ≈ (drag accel/κ)·σκ
     const kap = x[6]!;
     let q = this.opts.qBallistic;
@@ -634,8 +719,8 @@ export class Tracker {
       q += ak * ak; // as a white-noise density over ~1 s
     }
     if (t - tr.born <= this.opts.boostAge) q += this.opts.boostAccel * this.opts.boostAccel;
-    tr.gq = q;
-    tr.gt = t;
+    g.q = q;
+    g.t = t;
   }
 
   private initiate(batch: Plot[], sensorsOf: TrackerSensor[], taken: Uint8Array, out: TrackerEvent[]): void {
@@ -751,7 +836,7 @@ export class Tracker {
     tr.hitInSlot = true;
     tr.hits = 2;
     tr.lastHit = b.t;
-    this.ballisticGatingBase(tr, x0, P, t0);
+    this.ballisticGatingBase(tr, tr.g, x0, P, t0);
     this.tracks.push(tr);
     this.stats.initiations++;
     void out;
@@ -807,8 +892,8 @@ export class Tracker {
     const px = new Float64Array(3 * n);
     for (let i = 0; i < n; i++) {
       const tr = tracks[i]!;
-      const dt = until - tr.gt;
-      for (let a = 0; a < 3; a++) px[3 * i + a] = tr.gp[a]! + dt * (tr.gv[a]! + 0.5 * dt * tr.ga[a]!);
+      const dt = until - tr.g.t;
+      for (let a = 0; a < 3; a++) px[3 * i + a] = tr.g.p[a]! + dt * (tr.g.v[a]! + 0.5 * dt * tr.g.a[a]!);
       grid.insert(i, px[3 * i]!, px[3 * i + 1]!, px[3 * i + 2]!);
     }
     const found = new Int32Array(32);
@@ -817,7 +902,7 @@ export class Tracker {
     for (let i = 0; i < n; i++) {
       if (gone[i]) continue;
       const a = tracks[i]!;
-      const r = 3 * Math.sqrt(a.gP[0]! + a.gP[7]! + a.gP[14]!) + 100;
+      const r = 3 * Math.sqrt(a.g.P[0]! + a.g.P[7]! + a.g.P[14]!) + 100;
       const k = Math.min(grid.query(px[3 * i]!, px[3 * i + 1]!, px[3 * i + 2]!, r, found), found.length);
       for (let c = 0; c < k; c++) {
         const j = found[c]!;
@@ -865,15 +950,15 @@ function sameObject(a: Track, b: Track, t: number): boolean {
   let dp2 = 0;
   let dv2 = 0;
   for (let i = 0; i < 3; i++) {
-    const da = t - a.gt;
-    const db = t - b.gt;
-    const pa = a.gp[i]! + da * (a.gv[i]! + 0.5 * da * a.ga[i]!);
-    const pb = b.gp[i]! + db * (b.gv[i]! + 0.5 * db * b.ga[i]!);
+    const da = t - a.g.t;
+    const db = t - b.g.t;
+    const pa = a.g.p[i]! + da * (a.g.v[i]! + 0.5 * da * a.g.a[i]!);
+    const pb = b.g.p[i]! + db * (b.g.v[i]! + 0.5 * db * b.g.a[i]!);
     dp2 += (pa - pb) ** 2;
-    dv2 += (a.gv[i]! + da * a.ga[i]! - b.gv[i]! - db * b.ga[i]!) ** 2;
+    dv2 += (a.g.v[i]! + da * a.g.a[i]! - b.g.v[i]! - db * b.g.a[i]!) ** 2;
   }
-  const sp = a.gP[0]! + a.gP[7]! + a.gP[14]! + b.gP[0]! + b.gP[7]! + b.gP[14]!;
-  const sv = a.gP[21]! + a.gP[28]! + a.gP[35]! + b.gP[21]! + b.gP[28]! + b.gP[35]!;
+  const sp = a.g.P[0]! + a.g.P[7]! + a.g.P[14]! + b.g.P[0]! + b.g.P[7]! + b.g.P[14]!;
+  const sv = a.g.P[21]! + a.g.P[28]! + a.g.P[35]! + b.g.P[21]! + b.g.P[28]! + b.g.P[35]!;
   return dp2 <= 9 * sp && dv2 <= 9 * sv;
 }
 

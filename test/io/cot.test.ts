@@ -258,12 +258,12 @@ describe('tracks from an engine run', () => {
 describe('impact and launch points from an engine run', () => {
   const withLaunch = allPreds.filter((p) => p.launch && p.launchCovEN);
 
-  it('the runs predict rockets, a mortar and a round of unknown family, with launch estimates', () => {
-    expect(new Set(allPreds.map((p) => p.threat))).toEqual(new Set(['rocket-122', 'mortar', 'ballistic']));
+  it('the runs predict rockets (by type and, before the type is known, by family), a mortar and a round of unknown family, with launch estimates', () => {
+    expect(new Set(allPreds.map((p) => p.threat))).toEqual(new Set(['rocket-122', 'rocket', 'mortar', 'ballistic']));
     expect(withLaunch.length).toBeGreaterThan(10);
   });
 
-  const family: Record<string, string> = { 'rocket-122': '-b', mortar: '-m', ballistic: '' };
+  const family: Record<string, string> = { 'rocket-122': '-b', rocket: '-b', mortar: '-m', ballistic: '' };
 
   it('impact: b-d-i by family, uid per track, point on the ground, 95 % ellipse, time to impact, stale after impact', () => {
     const opts = { ...OPTS, groundHae: TERRAIN };
