@@ -127,7 +127,7 @@ export function planMarkdown(rep: PlanReport, charts = false): string {
   const e = s.engagements;
   L.push(`- Leakers (unintercepted rounds inside a defended asset): ${s.leakers.length} of ${s.inAssets} rounds on assets.`);
   for (const l of s.leakers.slice(0, 20)) L.push(`  - run ${l.run + 1} (seed ${l.seed}): ${l.threatId} (${l.type}) on ${l.asset}`);
-  L.push(`- Intercepts: ${e.kills} kills / ${e.tracksEngaged} tracks engaged (${e.bursts} bursts, ${e.misses} misses, ${e.noSolution} without a firing solution, ${e.outOfAmmunition} out of ammunition); rounds intercepted: ${s.intercepted}.`);
+  L.push(`- Intercepts: ${e.kills} kills / ${e.tracksEngaged} tracks engaged (${e.bursts} bursts, ${e.misses} misses, ${e.noSolution} without a firing solution, ${e.holds} held fire, ${e.outOfAmmunition} out of ammunition); rounds intercepted: ${s.intercepted}.`);
   L.push(`- Engagements of rounds falling outside every defended asset: ${e.threatsEngagedOutsideAssets} (must be 0).`);
   for (const x of s.engagedOutsideAssets.slice(0, 20)) {
     L.push(`  - run ${x.run + 1} (seed ${x.seed}): ${x.threatId} (${x.type}) fell ${x.zone !== undefined ? `in zone ${x.zone}` : 'outside every zone'}, ${x.bursts} burst${x.bursts === 1 ? '' : 's'}`);

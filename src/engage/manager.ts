@@ -38,7 +38,11 @@ import { Gun, TargetPath, type InterceptSolution, type NoSolutionReason } from '
 import { engagePolicy, type EngagePolicy } from './policy.js';
 import { AssetThreat } from './threat.js';
 
-export type EngagementResult = 'fired' | 'kill' | 'miss' | 'no-solution' | 'out-of-ammunition';
+/**
+ * 'hold': the gun was laid on the round, but by the time of the first burst the newest prediction no longer
+ * put it on a defended asset (P < threatThreshold): fire is held and the gun released.
+ */
+export type EngagementResult = 'fired' | 'kill' | 'miss' | 'no-solution' | 'out-of-ammunition' | 'hold';
 
 /** An `engagement` event of events.jsonl (design.md §4.1: interceptor, trackId, result, plus details). */
 export interface EngagementEvent {
@@ -58,7 +62,7 @@ export interface EngagementEvent {
   burstsLeft?: number;
   /** fired: slant range from the interceptor to the aim point (m) */
   range?: number;
-  /** fired: the asset the round is most likely to hit, and P(impact in any asset) */
+  /** fired (and hold: pThreat only): the asset the round is most likely to hit, and P(impact in any asset) */
   asset?: string;
   pThreat?: number;
   /** no-solution: the envelope condition no time meets ('time': no burst fits once the gun can be ready) */
@@ -299,6 +303,16 @@ export class EngagementManager {
   // Assignment
   // -------------------------------------------------------------------------------------------------------
 
+  /**
+   * The threat rule, at assignment and again at the trigger: P(asset) ≥ threatThreshold, and ≥ confidentThreshold
+   * while more than deferSeconds remain before the predicted impact (wait for a narrower ellipse).
+   */
+  private worthFiring(tr: TrackRec, now: number): boolean {
+    const pol = this.policy;
+    if (tr.pThreat < pol.threatThreshold || !(tr.pred.impactTime > now)) return false;
+    return tr.pThreat >= pol.confidentThreshold || tr.pred.impactTime - now <= pol.deferSeconds;
+  }
+
   private assign(out: EngagementEvent[]): void {
     const now = this.now;
     const free = this.guns.filter((gs) => !gs.eng);
@@ -306,8 +320,7 @@ export class EngagementManager {
     const pol = this.policy;
     const cands: { tr: TrackRec; score: number }[] = [];
     for (const tr of this.tracks.values()) {
-      if (tr.ended || tr.engagedBy || tr.pThreat < pol.threatThreshold || !(tr.pred.impactTime > now)) continue;
-      if (tr.pThreat < pol.confidentThreshold && tr.pred.impactTime - now > pol.deferSeconds) continue; // wait for a narrower ellipse
+      if (tr.ended || tr.engagedBy || !this.worthFiring(tr, now)) continue;
       if (tr.t > now) {
         this.pending = Math.min(this.pending, tr.t); // data from the future of this decision: decide then
         continue;
@@ -361,6 +374,13 @@ export class EngagementManager {
       case 'laying': {
         if (tr.ended && tr.ended.t <= now) {
           this.release(gs); // the track went away before the first round: nothing to report
+          return;
+        }
+        if (!this.worthFiring(tr, now)) {
+          // the decision to engage is re-made with every prediction until the trigger: a round whose newest
+          // ellipse has moved off the assets (or widened) is no longer a target; it may be taken again later
+          this.emit(out, gs, tr, 'hold', { pThreat: tr.pThreat });
+          this.release(gs);
           return;
         }
         // refresh the aim from the latest state: the gun is laid on the planned line of fire and follows

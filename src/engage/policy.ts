@@ -13,7 +13,7 @@ export const engagePolicySchema = z.strictObject({
    * open ground is left alone: every burst fired is a burst not available for the next round, and fragments
    * come down somewhere.
    */
-  threatThreshold: z.number().min(0).max(1).default(0.7),
+  threatThreshold: z.number().min(0).max(1).default(0.8),
   /**
    * Hold fire on a round whose asset probability is above threatThreshold but below confidentThreshold while
    * more than deferSeconds remain before its predicted impact: a mortar aimed at an asset's edge has a long

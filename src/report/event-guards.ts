@@ -27,12 +27,12 @@ export interface EngagementEventShape {
   t: number;
   interceptor: string;
   trackId: number;
-  result: 'fired' | 'kill' | 'miss' | 'no-solution' | 'out-of-ammunition';
+  result: 'fired' | 'kill' | 'miss' | 'no-solution' | 'out-of-ammunition' | 'hold';
   intercept?: { lat: number; lon: number; alt: number };
 }
 
 const ALERT_STAGES = new Set(['early', 'siren', 'clear']);
-const RESULTS = new Set(['fired', 'kill', 'miss', 'no-solution', 'out-of-ammunition']);
+const RESULTS = new Set(['fired', 'kill', 'miss', 'no-solution', 'out-of-ammunition', 'hold']);
 
 /** The event as an alert, if it has an alert's fields (events from other stages are loosely typed). */
 export function asAlertEvent(ev: SimEvent): AlertEventShape | undefined {

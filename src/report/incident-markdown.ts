@@ -74,7 +74,7 @@ function outcomeClause(p: ProjectileReport, subject: string, clock: LocalClock):
 function engagementSentence(inc: Incident): string {
   if (!inc.engagements.engaged) return 'No engagement.';
   // per interceptor and projectile, the decisive result
-  const rank: Record<string, number> = { kill: 5, miss: 4, fired: 3, 'no-solution': 2, 'out-of-ammunition': 1 };
+  const rank: Record<string, number> = { kill: 6, miss: 5, fired: 4, 'no-solution': 3, 'out-of-ammunition': 2, hold: 1 };
   const best = new Map<string, { interceptor: string; n?: number; trackId: number; result: string }>();
   for (const e of inc.engagements.events) {
     const key = `${e.interceptor}\u0000${e.trackId}`;
@@ -90,7 +90,7 @@ function engagementSentence(inc: Incident): string {
       if (!m) per.set(b.interceptor, (m = new Map()));
       m.set(b.result, (m.get(b.result) ?? 0) + 1);
     }
-    const words: Record<string, string> = { kill: 'shot down', miss: 'fired and missed', fired: 'fired (no kill assessment)', 'no-solution': 'no firing solution', 'out-of-ammunition': 'out of ammunition' };
+    const words: Record<string, string> = { kill: 'shot down', miss: 'fired and missed', fired: 'fired (no kill assessment)', 'no-solution': 'no firing solution', 'out-of-ammunition': 'out of ammunition', hold: 'held fire' };
     const parts = [...per].map(([icpt, m]) => `${icpt}: ${Object.keys(words).filter((r) => m.has(r)).map((r) => `${words[r]!} ${m.get(r)!}`).join(', ')}`);
     return `Engagements: ${parts.join('; ')}.`;
   }
@@ -105,6 +105,8 @@ function engagementSentence(inc: Incident): string {
         return `${b.interceptor} fired at ${whom} (no kill assessment)`;
       case 'no-solution':
         return `${b.interceptor} had no firing solution on ${whom}`;
+      case 'hold':
+        return `${b.interceptor} held fire on ${whom} (no longer predicted to hit a defended asset)`;
       default:
         return `${b.interceptor} was out of ammunition for ${whom}`;
     }

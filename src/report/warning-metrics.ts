@@ -122,6 +122,8 @@ export interface EngagementCounts {
   kills: number;
   misses: number;
   noSolution: number;
+  /** fire held: the gun was laid, the newest prediction no longer threatened an asset */
+  holds: number;
   outOfAmmunition: number;
   /** threats fired at */
   threatsEngaged: number;
@@ -383,7 +385,7 @@ export function attackWarning(input: WarningInput): AttackWarning {
   const engagedThreats = new Set<string>();
   let nonThreatTracks = 0;
   const counts: EngagementCounts = {
-    bursts: 0, tracksEngaged: 0, kills: 0, misses: 0, noSolution: 0, outOfAmmunition: 0,
+    bursts: 0, tracksEngaged: 0, kills: 0, misses: 0, noSolution: 0, holds: 0, outOfAmmunition: 0,
     threatsEngaged: 0, threatsEngagedOutsideAssets: 0, nonThreatTracksEngaged: 0,
   };
   for (const e of engagements) {
@@ -391,6 +393,7 @@ export function attackWarning(input: WarningInput): AttackWarning {
     else if (e.result === 'miss') counts.misses++;
     else if (e.result === 'no-solution') counts.noSolution++;
     else if (e.result === 'out-of-ammunition') counts.outOfAmmunition++;
+    else if (e.result === 'hold') counts.holds++;
     else {
       counts.bursts++;
       if (!engagedTracks.has(e.trackId)) {
@@ -511,7 +514,7 @@ export function warningDistribution(runs: readonly RunWarning[], zones: readonly
   const leakers: WarningDistribution['leakers'] = [];
   const engagedOutsideAssets: WarningDistribution['engagedOutsideAssets'] = [];
   const eng: EngagementCounts = {
-    bursts: 0, tracksEngaged: 0, kills: 0, misses: 0, noSolution: 0, outOfAmmunition: 0,
+    bursts: 0, tracksEngaged: 0, kills: 0, misses: 0, noSolution: 0, holds: 0, outOfAmmunition: 0,
     threatsEngaged: 0, threatsEngagedOutsideAssets: 0, nonThreatTracksEngaged: 0,
   };
   let threats = 0;

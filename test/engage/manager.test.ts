@@ -62,6 +62,35 @@ describe('EngagementManager: threat evaluation', () => {
   });
 });
 
+describe('EngagementManager: the threat rule again at the trigger', () => {
+  it('a gun laid on a round whose newest prediction has left the assets holds fire, and takes it again if it comes back', () => {
+    const m = manager();
+    feed(m, 1, 0); // on 'home': assigned at 0, the burst due after the 2 s reaction and the slew
+    const laying = run(m, 1);
+    expect(laying).toEqual([]);
+    feed(m, 1, -1000, 1); // the newer prediction: open ground
+    const held = run(m, 4);
+    expect(results(held)).toEqual(['hold']);
+    expect(held[0]!.pThreat).toBe(0);
+    expect(held[0]!.t).toBeGreaterThan(2); // at the trigger, not at the new prediction
+    // the gun is free: the round predicted back onto 'home' is engaged again
+    feed(m, 1, 0, 4);
+    expect(results(run(m, 30), 1)[0]).toBe('fired');
+  });
+
+  it('more than deferSeconds before impact the trigger asks for the confident threshold: p between 0.8 and 0.95 holds', () => {
+    const m = manager();
+    feed(m, 1, 0);
+    run(m, 1);
+    // a wider prediction centred on 'home' (σ 160 m on a 600 m square) at 1 s, ≈ 19 s before impact
+    m.onPrediction(prediction(1, 1, 1200, 0, IMPACT_T, 160), { x: target(0), P: diagP(), t: 1 });
+    const p = m.threatOf(1)!.p;
+    expect(p).toBeGreaterThan(0.8);
+    expect(p).toBeLessThan(0.95);
+    expect(results(run(m, 4))).toEqual(['hold']);
+  });
+});
+
 describe('EngagementManager: weapon assignment', () => {
   it('ranks a round on a priority-1 asset before one on a priority-2 asset with the same time to impact', () => {
     const m = manager();

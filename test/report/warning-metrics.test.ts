@@ -49,6 +49,7 @@ const EVENTS: SimEvent[] = [
   { type: 'track', t: 70, trackId: 1, status: 'confirmed', class: 'ballistic' },
   alert(75, 'al-1', 'early', ['A'], [1]),
   alert(80, 'al-1', 'siren', ['A', 'C'], [1]),
+  engagement(91, 4, 'hold'),
   engagement(93, 4, 'fired'),
   { type: 'truth', t: 95, event: 'intercepted', threatId: 't4', threatType: 'rocket-122', lat: 33.32, lon: 44.41, alt: 600 },
   engagement(95, 4, 'kill'),
@@ -115,7 +116,7 @@ describe('attackWarning', () => {
     expect(m.nonThreatAlerts).toEqual([{ alertId: 'al-4', t: 200, stage: 'siren', trackIds: [7], sources: ['clutter', 'drone-1'] }]);
     expect(m.leakers).toEqual(['t1']);
     expect(m.engagements).toEqual({
-      bursts: 2, tracksEngaged: 2, kills: 1, misses: 1, noSolution: 0, outOfAmmunition: 0,
+      bursts: 2, tracksEngaged: 2, kills: 1, misses: 1, noSolution: 0, holds: 1, outOfAmmunition: 0,
       threatsEngaged: 1, threatsEngagedOutsideAssets: 1, nonThreatTracksEngaged: 1,
     });
   });

@@ -455,6 +455,7 @@ export class Store {
       detail = parts.filter(Boolean).join(', ');
     } else if (e.result === 'no-solution' && e.reason) detail = String(e.reason);
     else if (e.result === 'out-of-ammunition') detail = 'no bursts left';
+    else if (e.result === 'hold') detail = e.pThreat !== undefined ? `P(asset) ${e.pThreat.toFixed(2)}` : 'no longer a threat';
     const word = e.result === 'kill' ? 'KILL' : e.result;
     const level: LogLevel = e.result === 'kill' ? 'ok' : e.result === 'fired' ? 'info' : 'warn';
     this.addLog(e.t, 'engagement', level, `${e.interceptor} → T${e.trackId}: ${word}${detail ? ` (${detail})` : ''}`, `eng:${e.interceptor}:${e.trackId}:${e.result}:${e.burst ?? ''}:${e.t}`, e.trackId);
