@@ -178,6 +178,8 @@ export class AlertManager {
   private readonly tracks = new Map<number, TrackState>();
   /** tracks that have ended and whose state was dropped: later predictions for them are ignored */
   private readonly endedIds = new Set<number>();
+  /** a track ended since the last sweep for ended tracks to forget (dueClears) */
+  private endedSinceSweep = false;
   /** active zones (under an alert) by id */
   private readonly active = new Map<string, ZoneState>();
   /** alerts not yet closed, in creation order */
@@ -341,6 +343,7 @@ export class AlertManager {
 
   private endTrack(tr: TrackState, end: number): void {
     tr.ended = true;
+    this.endedSinceSweep = true;
     for (const zoneId of tr.zones.keys()) {
       const zs = this.active.get(zoneId);
       if (!zs || !zs.live.delete(tr.id)) continue;
@@ -378,10 +381,12 @@ export class AlertManager {
   }
 
   private dueClears(t: number, out: AlertEvent[]): void {
+    let clearedAny = false;
     for (const alert of this.alerts) {
       const cleared: ZoneState[] = [];
       for (const zs of alert.zones.values()) if (this.clearDue(zs) <= t) cleared.push(zs);
       if (cleared.length === 0) continue;
+      clearedAny = true;
       cleared.sort((a, b) => a.index - b.index);
       for (const zs of cleared) {
         alert.zones.delete(zs.zone.id);
@@ -397,8 +402,12 @@ export class AlertManager {
         ),
       );
     }
+    if (!clearedAny && !this.endedSinceSweep) return;
     for (let i = this.alerts.length - 1; i >= 0; i--) if (this.alerts[i]!.closed) this.alerts.splice(i, 1);
-    // forget ended tracks none of whose zones is still active
+    // forget ended tracks none of whose zones is still active (that changes only when a track ends or a zone
+    // clears: this sweep over every track is skipped otherwise — it ran at every prediction, thousands of
+    // times a second in a 1,000-round salvo)
+    this.endedSinceSweep = false;
     for (const [id, tr] of this.tracks) {
       if (!tr.ended) continue;
       let still = false;
