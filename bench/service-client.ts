@@ -26,6 +26,12 @@ import type { Plot } from '../src/sense/plot.js';
 import { quantiles } from '../src/service/metrics.js';
 import { Replayer, replaySchedule, type ReplaySchedule } from '../src/service/replayer.js';
 
+/**
+ * Datagrams per antenna revolution the bench's radars send (BENCH_SECTORS in the environment; default 16: a
+ * real radar sends its plots sector by sector as the beam passes, design.md §4.3). 1 = a datagram per turn.
+ */
+export const BENCH_SECTORS = Number(process.env.BENCH_SECTORS ?? 16);
+
 export const CLIENT_ROLE = 'tocsin-bench-service-client';
 
 export interface Quantiles {
@@ -141,7 +147,7 @@ class Client {
   makeSchedule(count: number, window: number, seed: number): ScheduleInfo {
     const text = generateSalvo({ ...DEFAULT_SALVO, count, windowSeconds: window, seed });
     const scenario = parseScenario(text, 'scenarios/bench-salvo.yaml');
-    const s = replaySchedule(scenario);
+    const s = replaySchedule(scenario, { sectors: BENCH_SECTORS });
     this.schedule = s;
     this.table = sensorTable(s.sensors);
     return { plots: s.plots, groups: s.groups.length, span: s.end - s.start, kills: s.kills.length, sensors: s.sensors.map((x) => x.id) };

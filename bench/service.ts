@@ -5,8 +5,9 @@
  *    seconds, Green Zone site) is run once through the simulator (replaySchedule) and played as CAT048 by the
  *    Replayer at real time (speed 1, wall clock): the radars' real data rate, so the service's load and timing
  *    are those of a real salvo; played faster, the 1,000-track batches would queue behind each other (see 2.).
- *    Each revolution's datagram leaves RADAR_DELAY after its last plot (the Replayer alone sends it at that
- *    plot's time, and the ingest would hold the plots of the revolution's last `transit` = 20 ms a revolution).
+ *    The radars send a datagram per sector (BENCH_SECTORS a revolution, default 16), each leaving RADAR_DELAY
+ *    after its last plot (the Replayer alone sends it at that plot's time, and the ingest would hold the plots
+ *    of the sector's last `transit` = 20 ms).
  *    A WebSocket client on /api/stream and a CAT062 receiver listen. The Replayer, the WebSocket client and the
  *    CAT062 receiver run in a worker thread (bench/service-client.ts) — the other core — so the service's thread
  *    runs nothing else. The window opens when the service holds ≥ 80 % of N confirmed tracks and closes when
@@ -46,7 +47,7 @@ import type { Site } from '../src/scenario/types.js';
 import { quantiles, type MetricsSnapshot } from '../src/service/metrics.js';
 import { replaySchedule } from '../src/service/replayer.js';
 import { Service } from '../src/service/service.js';
-import { CLIENT_ROLE, procUdp, type PlayResult, type Quantiles, type Request, type ScheduleInfo, type Sent } from './service-client.js';
+import { BENCH_SECTORS, CLIENT_ROLE, procUdp, type PlayResult, type Quantiles, type Request, type ScheduleInfo, type Sent } from './service-client.js';
 
 const HOST = '127.0.0.1';
 const SEED = 7;
@@ -352,7 +353,7 @@ export async function bench(): Promise<void> {
     console.log(
       'Service in-process, one thread (journal: SQLite file in a temp folder, CAP files beside it; HTTP, CAT048 in, CAT062 out on 127.0.0.1); ' +
         'radars (Replayer), WebSocket client and CAT062 receiver in a worker thread. Salvos replayed as CAT048 at real time, wall clock; ' +
-        `each revolution's datagram leaves ${RADAR_DELAY * 1000} ms after its last plot.`,
+        `${BENCH_SECTORS} datagrams per antenna revolution (a sector each: BENCH_SECTORS), each leaving ${RADAR_DELAY * 1000} ms after its last plot.`,
     );
     console.log(
       `Window: while ≥ 80 % of N tracks are confirmed, at most ${WINDOW} s. ms as p50 / p99 (samples). int = the service's own ` +

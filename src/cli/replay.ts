@@ -21,6 +21,7 @@ export interface ReplayOptions {
   loop?: boolean;
   pause?: number;
   seed?: number;
+  sectors?: number;
   from?: HostPort;
 }
 
@@ -98,7 +99,11 @@ export async function replayCommand(file: string, opts: ReplayOptions, stdout: N
   const simulating = startProgress(`simulate ${scenario.name}`);
   let schedule: ReplaySchedule;
   try {
-    schedule = replaySchedule(scenario, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), onProgress: (f) => simulating.update(f) });
+    schedule = replaySchedule(scenario, {
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.sectors !== undefined ? { sectors: opts.sectors } : {}),
+      onProgress: (f) => simulating.update(f),
+    });
   } finally {
     simulating.stop();
   }
@@ -171,7 +176,7 @@ export function register(program: Command): void {
     .command('replay')
     .description(
       "sensor emulator: play a scenario's radar plots as ASTERIX CAT048 over UDP, re-timed to now, in real time or X times faster " +
-        '(one datagram per sensor per antenna revolution; rounds shot down by the simulated interceptors stop producing plots)',
+        '(one datagram per sensor per antenna revolution, or per sector with --sectors; rounds shot down by the simulated interceptors stop producing plots)',
     )
     .argument('<scenario>', 'scenario YAML file (e.g. scenarios/2021-12-19-green-zone-rockets.yaml)')
     .requiredOption('--to <host:port>', 'where to send the datagrams (e.g. 127.0.0.1:30048, the default CAT048 input of `tocsin serve`)', (v) => parseHostPort(v, '--to'))
@@ -184,6 +189,9 @@ export function register(program: Command): void {
     )
     .option('--seed <n>', "random seed (overrides the scenario's)", (v) => parseNumber(v, '--seed', (x) => Number.isInteger(x) && /^-?\d+$/.test(v.trim()), 'an integer'))
     .option('--from <host:port>', 'local address to send from (bind); port 0: any', (v) => parseHostPort(v, '--from', 0))
+    .option('--sectors <n>', 'datagrams per antenna revolution: each sends the plots of 1/N of a turn once the beam has passed it (default 1)', (v) =>
+      parseNumber(v, '--sectors', (x) => Number.isInteger(x) && x >= 1 && x <= 360, 'a whole number from 1 to 360'),
+    )
     .action(async (file: string, opts: ReplayOptions) => {
       await replayCommand(file, opts);
     });

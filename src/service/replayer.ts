@@ -16,7 +16,7 @@ import { EnuFrame } from '../geo/wgs84.js';
 import { encodeCat048 } from '../io/asterix/cat048.js';
 import type { RadarConfig, Scenario } from '../scenario/load.js';
 import type { Plot } from '../sense/plot.js';
-import { revolutionOf, type ScanTiming } from '../sense/scan-timing.js';
+import { revolutionOf, revolutionStart, type ScanTiming } from '../sense/scan-timing.js';
 import { Engine } from '../engine/engine.js';
 import { truthAssessor } from '../sim/assess.js';
 import { runSimulation } from '../sim/simulation.js';
@@ -29,6 +29,8 @@ export interface ReplayGroup {
   sensorId: string;
   /** revolution index from the scenario start (revolution k spans [start + k·period, start + (k+1)·period)) */
   revolution: number;
+  /** sector of the revolution (0 … sectors − 1; always 0 with one datagram per revolution) */
+  sector: number;
   /** the revolution's plots, in time order (scenario times) */
   plots: Plot[];
 }
@@ -64,6 +66,12 @@ export interface ScheduleOptions {
    * decides interceptions itself filters the plots with Replayer's `keep`). Default true.
    */
   guns?: boolean;
+  /**
+   * datagrams per antenna revolution (default 1): N sends the plots of each 1/N of a revolution as soon as the
+   * beam has passed it (design.md §4.3 allows a datagram per revolution or per sector), so a plot waits at most
+   * period/N, not a whole revolution, before it leaves the radar
+   */
+  sectors?: number;
 }
 
 /**
@@ -73,6 +81,8 @@ export interface ScheduleOptions {
  */
 export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): ReplaySchedule {
   const seed = opts.seed ?? scenario.seed;
+  const sectors = opts.sectors ?? 1;
+  if (!Number.isInteger(sectors) || sectors < 1) throw new RangeError(`replaySchedule: sectors must be a whole number ≥ 1, got ${sectors}`);
   const engine = new Engine(scenario.site, { met: scenario.environment });
   const timings = new Map<string, ScanTiming>();
   for (const s of scenario.site.sensors) timings.set(s.id, { epoch: scenario.start, period: s.period, startPhase: 0 });
@@ -88,10 +98,12 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
     // (without guns the engine is not run: nothing it decides could change the plots)
     onPlots: (plots, until) => {
       for (const p of plots) {
-        const k = revolutionOf(timings.get(p.sensorId)!, p.t);
+        const timing = timings.get(p.sensorId)!;
+        const k = revolutionOf(timing, p.t);
+        const sector = sectors === 1 ? 0 : Math.min(sectors - 1, Math.floor(((p.t - revolutionStart(timing, k)) / timing.period) * sectors));
         let g = open.get(p.sensorId);
-        if (g?.revolution !== k) {
-          g = { sendAt: p.t, sensorId: p.sensorId, revolution: k, plots: [] };
+        if (g?.revolution !== k || g.sector !== sector) {
+          g = { sendAt: p.t, sensorId: p.sensorId, revolution: k, sector, plots: [] };
           open.set(p.sensorId, g);
           groups.push(g);
         }

@@ -126,6 +126,34 @@ describe('replaySchedule', () => {
     expect(SCHEDULE.threats).toBe(SCENARIO.threats.length);
   });
 
+  it('with sectors: N, a group per sensor per 1/N of a revolution, the same plots, each sent at its sector\'s last plot', () => {
+    const N = 8;
+    const sch = replaySchedule(SCENARIO, { sectors: N });
+    expect(sch.plots).toBe(SCHEDULE.plots);
+    const byKey = (g: { plots: { sensorId: string; t: number; range: number }[] }[]): string[] => g.flatMap((x) => x.plots.map((p) => key(p.sensorId, p.t, p.range))).sort();
+    expect(byKey(sch.groups)).toEqual(byKey(SCHEDULE.groups));
+    expect(sch.groups.length).toBeGreaterThan(SCHEDULE.groups.length);
+    const period = new Map(SCENARIO.site.sensors.map((s) => [s.id, s.period]));
+    const seen = new Set<string>();
+    let last = -Infinity;
+    for (const g of sch.groups) {
+      expect(g.sendAt).toBeGreaterThanOrEqual(last);
+      last = g.sendAt;
+      const id = `${g.sensorId}#${g.revolution}#${g.sector}`;
+      expect(seen.has(id), id).toBe(false);
+      seen.add(id);
+      const P = period.get(g.sensorId)!;
+      for (const p of g.plots) {
+        // hand-computed: the plot's place in its revolution, in 1/N turns
+        const turns = (p.t - SCENARIO.start) / P;
+        expect(Math.floor(turns)).toBe(g.revolution);
+        expect(Math.floor((turns - g.revolution) * N)).toBe(g.sector);
+      }
+      expect(g.sendAt).toBe(Math.max(...g.plots.map((p) => p.t)));
+    }
+    expect(() => replaySchedule(SCENARIO, { sectors: 0 })).toThrow(/sectors/);
+  });
+
   it('stops producing plots of a round when the simulated interceptor shoots it down', () => {
     const ref = simulateScenario(SCENARIO);
     const killed = ref.truth.threats.filter((th) => th.killed);
