@@ -311,7 +311,7 @@ export class Engine {
       vE: x[3]!,
       vN: x[4]!,
       vU: x[5]!,
-      speed: Math.hypot(x[3]!, x[4]!, x[5]!),
+      speed: Math.sqrt(x[3]! * x[3]! + x[4]! * x[4]! + x[5]! * x[5]!),
       pBallistic: tr.pBallistic,
     };
     if (tr.cls === 'ballistic' && tr.threat) ev.threat = tr.threat.cls;
