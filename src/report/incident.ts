@@ -52,6 +52,12 @@ export interface IncidentOptions {
   gapSeconds?: number;
   /** IANA time zone of the local times in the text (default Asia/Baghdad) */
   timeZone?: string;
+  /**
+   * closed incidents kept in memory (default: all). A service that runs for days journals each incident as it
+   * closes and keeps only the newest few here: older ones, their tracks and their emitted events are dropped,
+   * and so are tracks that joined no incident and have been silent for two gaps.
+   */
+  keepClosed?: number;
 }
 
 interface TrackState {
@@ -120,6 +126,8 @@ export class IncidentBuilder {
   private readonly emitted: IncidentEvent[] = [];
   private taken = 0;
   private now = -Infinity;
+  private opened = 0;
+  private readonly keepClosed: number;
   /** alert and engagement events that could not be put in any incident */
   orphans = 0;
 
@@ -129,6 +137,7 @@ export class IncidentBuilder {
     this.clock = new LocalClock(opts.timeZone ?? 'Asia/Baghdad');
     this.reference = referenceLandmark(site);
     this.plots = new PlotHistory(site);
+    this.keepClosed = opts.keepClosed ?? Infinity;
   }
 
   /** One event of the run (events in time order). Closes the incidents whose gap ran out before it. */
@@ -173,6 +182,26 @@ export class IncidentBuilder {
         this.open.splice(i, 1);
       } else i++;
     }
+    if (Number.isFinite(this.keepClosed)) this.prune();
+  }
+
+  /** keepClosed: drop what a closed, journaled incident no longer needs in memory (see IncidentOptions). */
+  private prune(): void {
+    const closed = this.all.filter((inc) => inc.closed);
+    const drop = new Set(closed.slice(0, Math.max(0, closed.length - this.keepClosed)));
+    if (drop.size) {
+      for (let i = this.all.length - 1; i >= 0; i--) if (drop.has(this.all[i]!)) this.all.splice(i, 1);
+      for (const [id, inc] of this.alertIncident) if (drop.has(inc)) this.alertIncident.delete(id);
+    }
+    const stale = this.now - 2 * this.gapSeconds;
+    for (const [id, st] of this.tracks) {
+      if (st.incident ? drop.has(st.incident) : st.last.t < stale) this.tracks.delete(id);
+    }
+    // incident events already handed out
+    if (this.taken > 0) {
+      this.emitted.splice(0, this.taken);
+      this.taken = 0;
+    }
   }
 
   /** End of the run at t: closes every open incident (at its gap's end if that came first). */
@@ -188,14 +217,19 @@ export class IncidentBuilder {
   }
 
   set counters(c: Record<string, number>) {
-    if (this.all.length) throw new Error('incident counters can only be set before the first incident');
+    if (this.opened) throw new Error('incident counters can only be set before the first incident');
     this.perDate.clear();
     for (const [k, v] of Object.entries(c)) this.perDate.set(k, v);
   }
 
   /** How many incidents have been opened by this builder. */
   get count(): number {
-    return this.all.length;
+    return this.opened;
+  }
+
+  /** Incidents, tracks and incident events held in memory (bounded when keepClosed is set). */
+  get held(): { incidents: number; tracks: number; events: number } {
+    return { incidents: this.all.length, tracks: this.tracks.size, events: this.emitted.length };
   }
 
   /** Whether an incident is open (not yet closed by its gap). */
@@ -208,12 +242,12 @@ export class IncidentBuilder {
     return this.open.length;
   }
 
-  /** Every incident so far, in order of opening: closed ones as reported when they closed, open ones as of now. */
+  /** Every incident held, in order of opening: closed ones as reported when they closed, open ones as of now. */
   incidents(): Incident[] {
     return this.all.map((inc) => inc.closed?.report ?? this.report(inc));
   }
 
-  /** Every `incident` event emitted so far (one per closed incident, in order of closing). */
+  /** Every `incident` event emitted so far and held (one per closed incident, in order of closing). */
   incidentEvents(): IncidentEvent[] {
     return [...this.emitted];
   }
@@ -335,6 +369,7 @@ export class IncidentBuilder {
       inc = { id: `I-${date.replaceAll('-', '')}-${n}`, tracks: [], alerts: [], engagements: [], firstActivity: c, lastActivity: t };
       this.all.push(inc);
       this.open.push(inc);
+      this.opened++;
     }
     st.incident = inc;
     inc.tracks.push(st);

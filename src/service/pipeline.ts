@@ -62,6 +62,9 @@ function trackStateChange(ev: SimEvent, seen: Set<number>): boolean {
   return true;
 }
 
+/** closed incidents the live incident builder keeps in memory (older ones: the journal) */
+const KEEP_CLOSED = 10;
+
 export class Pipeline {
   engine: Engine;
   incidents: IncidentBuilder;
@@ -82,7 +85,8 @@ export class Pipeline {
   }
 
   private newIncidents(): IncidentBuilder {
-    return new IncidentBuilder(this.site, this.opts.incidentGap !== undefined ? { gapSeconds: this.opts.incidentGap } : {});
+    // closed incidents are journaled (and served from there): only the newest few stay in memory
+    return new IncidentBuilder(this.site, { keepClosed: KEEP_CLOSED, ...(this.opts.incidentGap !== undefined ? { gapSeconds: this.opts.incidentGap } : {}) });
   }
 
   /** One batch: journaled, through the engine and the incident builder; the results journaled. */

@@ -35,6 +35,9 @@ import { projectZones, zoneProbabilitiesInto, type ProjectedZones } from './zone
 
 export type AlertStage = 'early' | 'siren' | 'clear';
 
+/** ended track numbers remembered (see AlertManager.rememberEnded) */
+const ENDED_KEPT = 8192;
+
 /** One alert message (design.md §4.1 `alert`, plus what a CAP message needs). */
 export interface AlertEvent {
   type: 'alert';
@@ -314,7 +317,7 @@ export class AlertManager {
   onTrackEnd(trackId: number, t: number, reason: 'impact' | 'intercepted' | 'deleted'): AlertEvent[] {
     const tr = this.tracks.get(trackId);
     const out: AlertEvent[] = [];
-    if (!tr) this.endedIds.add(trackId);
+    if (!tr) this.rememberEnded(trackId);
     else if (!tr.ended) {
       let end = t;
       if (reason === 'deleted' && tr.last) end = Math.max(t, this.latestImpact(tr.last));
@@ -418,7 +421,19 @@ export class AlertManager {
 
   private forget(id: number): void {
     this.tracks.delete(id);
+    this.rememberEnded(id);
+  }
+
+  /**
+   * Ended track numbers, so a late prediction of one is ignored. Bounded for a service that runs for days:
+   * past ENDED_KEPT, the oldest half (track numbers only grow) is forgotten — their tracks ended thousands of
+   * tracks ago.
+   */
+  private rememberEnded(id: number): void {
     this.endedIds.add(id);
+    if (this.endedIds.size <= ENDED_KEPT) return;
+    const ids = [...this.endedIds].sort((a, b) => a - b);
+    for (const old of ids.slice(0, ids.length >> 1)) this.endedIds.delete(old);
   }
 
   private zonesAt(alert: AlertState, stage: WarnStage): string[] {

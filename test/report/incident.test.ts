@@ -367,6 +367,54 @@ describe('grouping', () => {
   });
 });
 
+describe('a service that runs for days: keepClosed', () => {
+  /** The run n times, 10 minutes apart, tracks and truth renamed per copy. */
+  function attacks(n: number): SimEvent[] {
+    const out: SimEvent[] = [];
+    for (let k = 0; k < n; k++) {
+      for (const e of run.events) {
+        const c = { ...e, t: e.t + 600 * k } as Record<string, unknown>;
+        if (typeof c.trackId === 'number') c.trackId = c.trackId + 100 * k;
+        if (typeof c.threatId === 'string') c.threatId = `${c.threatId}-${k}`;
+        if (typeof c.truthId === 'string') c.truthId = `${c.truthId}-${k}`;
+        if (typeof c.impactTime === 'number') c.impactTime = c.impactTime + 600 * k;
+        if (typeof c.launchTime === 'number') c.launchTime = c.launchTime + 600 * k;
+        out.push(c as SimEvent);
+      }
+    }
+    return out.sort(compareEvents);
+  }
+
+  it('holds only the newest closed incidents and their tracks; the reports it emits are those of an unbounded builder', () => {
+    const evs = attacks(12);
+    const full = new IncidentBuilder(run.scenario.site);
+    const kept = new IncidentBuilder(run.scenario.site, { keepClosed: 2 });
+    const emittedKept: unknown[] = [];
+    let most = 0;
+    for (const ev of evs) {
+      full.add(ev);
+      kept.add(ev);
+      emittedKept.push(...kept.takeIncidentEvents());
+      const h = kept.held;
+      most = Math.max(most, h.incidents);
+      expect(h.incidents).toBeLessThanOrEqual(3); // two closed and the open one
+      expect(h.events).toBeLessThanOrEqual(1); // handed out, then dropped
+    }
+    full.close(evs.at(-1)!.t + 1000);
+    kept.close(evs.at(-1)!.t + 1000);
+    emittedKept.push(...kept.takeIncidentEvents());
+    expect(most).toBe(3);
+    expect(full.count).toBe(12);
+    expect(kept.count).toBe(12);
+    // the unbounded builder holds every track; the bounded one those of its newest incidents only
+    expect(full.held.tracks).toBeGreaterThan(kept.held.tracks);
+    expect(kept.held.tracks).toBeLessThanOrEqual(3 * (full.held.tracks / 12) + 2);
+    // same incident events, byte for byte
+    expect(JSON.stringify(emittedKept)).toBe(JSON.stringify(full.incidentEvents()));
+    expect(kept.incidents().map((i) => i.incidentId)).toEqual(['I-20211219-11', 'I-20211219-12']);
+  });
+});
+
 describe('determinism', () => {
   it('the same scenario gives byte-identical reports and incident events', () => {
     const again = simulate();
