@@ -39,8 +39,9 @@ import { engagePolicy, type EngagePolicy } from './policy.js';
 import { AssetThreat } from './threat.js';
 
 /**
- * 'hold': the gun was laid on the round, but by the time of the first burst the newest prediction no longer
- * put it on a defended asset (P < threatThreshold): fire is held and the gun released.
+ * 'hold': the gun was laid on the round, but at the time of the first burst the newest prediction no longer
+ * passes the threat rule (worthFiring: P(asset) too low, or below the confident threshold while the round is
+ * still far from impact): fire is held and the gun released.
  */
 export type EngagementResult = 'fired' | 'kill' | 'miss' | 'no-solution' | 'out-of-ammunition' | 'hold';
 

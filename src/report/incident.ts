@@ -128,6 +128,8 @@ export class IncidentBuilder {
   private now = -Infinity;
   private opened = 0;
   private readonly keepClosed: number;
+  /** data time of the last prune (keepClosed) */
+  private prunedAt = -Infinity;
   /** alert and engagement events that could not be put in any incident */
   orphans = 0;
 
@@ -174,19 +176,23 @@ export class IncidentBuilder {
   /** The clock moved to t (UTC s) with no event: closes the incidents whose gap ran out by then. */
   advance(t: number): void {
     if (t > this.now) this.now = t;
+    let closed = false;
     for (let i = 0; i < this.open.length; ) {
       const inc = this.open[i]!;
       const due = inc.lastActivity + this.gapSeconds;
       if (due <= this.now) {
         this.closeIncident(inc, due);
         this.open.splice(i, 1);
+        closed = true;
       } else i++;
     }
-    if (Number.isFinite(this.keepClosed)) this.prune();
+    // (advance runs at every event: the sweep only when an incident closed, or once a gap)
+    if (Number.isFinite(this.keepClosed) && (closed || this.now - this.prunedAt >= this.gapSeconds)) this.prune();
   }
 
   /** keepClosed: drop what a closed, journaled incident no longer needs in memory (see IncidentOptions). */
   private prune(): void {
+    this.prunedAt = this.now;
     const closed = this.all.filter((inc) => inc.closed);
     const drop = new Set(closed.slice(0, Math.max(0, closed.length - this.keepClosed)));
     if (drop.size) {
@@ -196,11 +202,6 @@ export class IncidentBuilder {
     const stale = this.now - 2 * this.gapSeconds;
     for (const [id, st] of this.tracks) {
       if (st.incident ? drop.has(st.incident) : st.last.t < stale) this.tracks.delete(id);
-    }
-    // incident events already handed out
-    if (this.taken > 0) {
-      this.emitted.splice(0, this.taken);
-      this.taken = 0;
     }
   }
 
@@ -256,6 +257,11 @@ export class IncidentBuilder {
   takeIncidentEvents(): IncidentEvent[] {
     const out = this.emitted.slice(this.taken);
     this.taken = this.emitted.length;
+    if (Number.isFinite(this.keepClosed) && this.taken > 0) {
+      // keepClosed: what was handed out is not held
+      this.emitted.length = 0;
+      this.taken = 0;
+    }
     return out;
   }
 
