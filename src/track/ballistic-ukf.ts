@@ -19,7 +19,7 @@
  * Small fixed-size algebra on Float64Array, like the EKF: generic matrix libraries would cost more than the
  * filter itself at this size.
  */
-import { cholesky, mahalanobis2, symmetrize } from '../core/linalg.js';
+import { cholesky, mahalanobis2, matMul, spdInverse, symmetrize } from '../core/linalg.js';
 import type { EnuFrame } from '../geo/wgs84.js';
 import {
   beginStep,
@@ -188,33 +188,12 @@ export class BallisticUkf {
     if (!cholesky(Ls, S, m)) throw new Error(NOT_PD);
     let logDetS = 0;
     for (let r = 0; r < m; r++) logDetS += 2 * Math.log(Ls[r * m + r]!);
-    const nu = [z.range - zm[0]!, wrapPi(z.az - zm[1]!), z.el - zm[2]!, m === 4 ? z.rangeRate! - zm[3]! : 0];
-    // S⁻¹ by columns (m ≤ 4): K = Pxz·S⁻¹
+    const nu = Float64Array.of(z.range - zm[0]!, wrapPi(z.az - zm[1]!), z.el - zm[2]!, m === 4 ? z.rangeRate! - zm[3]! : 0).subarray(0, m);
+    const nis = mahalanobis2(Ls, nu, m, new Float64Array(m));
+    // K = P_xz·S⁻¹
     const Sinv = new Float64Array(m * m);
-    const col = new Float64Array(m);
-    for (let c = 0; c < m; c++) {
-      // solve L·y = e_c, Lᵀ·x = y
-      for (let r = 0; r < m; r++) {
-        let v = r === c ? 1 : 0;
-        for (let k = 0; k < r; k++) v -= Ls[r * m + k]! * col[k]!;
-        col[r] = v / Ls[r * m + r]!;
-      }
-      for (let r = m - 1; r >= 0; r--) {
-        let v = col[r]!;
-        for (let k = r + 1; k < m; k++) v -= Ls[k * m + r]! * Sinv[k * m + c]!;
-        Sinv[r * m + c] = v / Ls[r * m + r]!;
-      }
-    }
-    let nis = 0;
-    for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) nis += nu[r]! * Sinv[r * m + c]! * nu[c]!;
-    const K = new Float64Array(NX * m);
-    for (let i = 0; i < NX; i++) {
-      for (let c = 0; c < m; c++) {
-        let v = 0;
-        for (let r = 0; r < m; r++) v += Pxz[i * m + r]! * Sinv[r * m + c]!;
-        K[i * m + c] = v;
-      }
-    }
+    if (!spdInverse(Sinv, S, m)) throw new Error(NOT_PD);
+    const K = matMul(new Float64Array(NX * m), Pxz, Sinv, NX, m, m);
     for (let i = 0; i < NX; i++) {
       let v = 0;
       for (let c = 0; c < m; c++) v += K[i * m + c]! * nu[c]!;
