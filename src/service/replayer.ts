@@ -22,16 +22,16 @@ import { truthAssessor } from '../sim/assess.js';
 import { runSimulation } from '../sim/simulation.js';
 import { ScaledClock, wallSeconds } from './clock.js';
 
-/** The plots of one sensor's antenna revolution, sent together. */
+/** The plots of one sensor's antenna revolution (or of one sector of it), sent together. */
 export interface ReplayGroup {
-  /** scenario UTC s: the last plot time of the revolution (the radar sends when the revolution ends) */
+  /** scenario UTC s: the group's last plot time (the radar sends when the revolution, or sector, ends) */
   sendAt: number;
   sensorId: string;
   /** revolution index from the scenario start (revolution k spans [start + k·period, start + (k+1)·period)) */
   revolution: number;
   /** sector of the revolution (0 … sectors − 1; always 0 with one datagram per revolution) */
   sector: number;
-  /** the revolution's plots, in time order (scenario times) */
+  /** the group's plots, in time order (scenario times) */
   plots: Plot[];
 }
 
