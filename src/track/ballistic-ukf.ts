@@ -40,6 +40,7 @@ import {
   type PolarMeasurement,
   type RadarLike,
 } from './ballistic-ekf.js';
+import { addWhiteAcceleration } from './process-noise.js';
 
 const NS = 2 * NX + 1;
 const GAMMA = Math.sqrt(NX); // √(n + λ), λ = α²(n + κ_UT) − n = 0
@@ -142,13 +143,7 @@ export class BallisticUkf {
       }
     }
     for (let i = 0; i < NX; i++) for (let j = 0; j < i; j++) P[i * NX + j] = P[j * NX + i]!;
-    const q = this.q;
-    for (let i = 0; i < 3; i++) {
-      P[i * NX + i] = P[i * NX + i]! + (q * dt * dt * dt) / 3;
-      P[i * NX + i + 3] = P[i * NX + i + 3]! + (q * dt * dt) / 2;
-      P[(i + 3) * NX + i] = P[(i + 3) * NX + i]! + (q * dt * dt) / 2;
-      P[(i + 3) * NX + i + 3] = P[(i + 3) * NX + i + 3]! + q * dt;
-    }
+    addWhiteAcceleration(P, NX, this.q, dt);
     P[NX * NX - 1] = P[NX * NX - 1]! + this.qKappa * dt;
     this.t = t;
   }

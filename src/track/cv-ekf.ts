@@ -8,6 +8,7 @@
 import { cholesky, choleskySolve, mahalanobis2 } from '../core/linalg.js';
 import type { EnuFrame } from '../geo/wgs84.js';
 import { NX, measure, measurementJacobian, wrapPi, type MeasurementSigmas, type PolarMeasurement, type RadarLike } from './ballistic-ekf.js';
+import { addWhiteAcceleration } from './process-noise.js';
 
 const N = 6;
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -71,13 +72,7 @@ export class CvEkf {
         P[(i + 3) * N + j] = vp + dt * vv;
       }
     }
-    const q = this.q;
-    for (let i = 0; i < 3; i++) {
-      P[i * N + i] = P[i * N + i]! + (q * dt * dt * dt) / 3;
-      P[i * N + i + 3] = P[i * N + i + 3]! + (q * dt * dt) / 2;
-      P[(i + 3) * N + i] = P[(i + 3) * N + i]! + (q * dt * dt) / 2;
-      P[(i + 3) * N + i + 3] = P[(i + 3) * N + i + 3]! + q * dt;
-    }
+    addWhiteAcceleration(P, N, this.q, dt);
     this.t = t;
   }
 
