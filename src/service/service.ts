@@ -331,10 +331,13 @@ export class Service {
     for (const a of alerts) {
       this.capFiles?.write(a);
       this.alertMessages++;
-      this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
     }
     if (this.cotUdp || this.cotTcp) for (const ev of events) this.cotOf(ev);
-    if (alerts.length) this.journal.markPublished(alerts.map((a) => a.messageId), this.clock.now());
+    if (!alerts.length) return;
+    // Published once every output has it. A crash before this line (after the stream had the message) sends it
+    // again after the restart, under the same id: at least once, never lost.
+    this.journal.markPublished(alerts.map((a) => a.messageId), this.clock.now());
+    for (const a of alerts) this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
   }
 
   /** The Cursor-on-Target events of a track or prediction event. */

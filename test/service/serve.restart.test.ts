@@ -29,7 +29,8 @@ async function freeUdpPort(): Promise<number> {
 /** messageIds of the 'alert sent' log lines of one life of the service. */
 function sentAlerts(s: Served): string[] {
   const ids: string[] = [];
-  for (const line of s.out.join('').split('\n')) {
+  // whole lines only: while the service runs, the last chunk may end mid-line
+  for (const line of s.out.join('').split('\n').slice(0, -1)) {
     if (!line.startsWith('{')) continue;
     const o = JSON.parse(line) as { msg?: string; messageId?: string };
     if (o.msg === 'alert sent' && o.messageId) ids.push(o.messageId);
@@ -58,6 +59,11 @@ describe('tocsin serve killed with SIGKILL mid-salvo and restarted', () => {
 
     // mid-salvo: a siren is sounding and both rockets are tracked, in flight
     await until(() => wsA.messages.some((m) => m['type'] === 'alert' && m['stage'] === 'siren'), 60_000, 'the first siren');
+    // … and A has finished publishing it (every output, then marked published, then logged): killed inside a
+    // publication, a service sends that message again after the restart (at least once, same id) — the
+    // exactly-once checks below are about messages whose publication was complete
+    const sirenId = wsA.messages.find((m) => m['type'] === 'alert' && m['stage'] === 'siren')!['messageId'] as string;
+    await until(() => sentAlerts(a).includes(sirenId), 10_000, "A's log of the siren it sent");
     const beforeKill = wsA.messages.filter((m) => m['type'] === 'track' && m['class'] === 'ballistic' && m['status'] === 'confirmed');
     const trackIdsA = new Set(beforeKill.map((m) => m['trackId'] as number));
     const alertIdA = wsA.messages.find((m) => m['type'] === 'alert')!['alertId'] as string;
