@@ -44,6 +44,7 @@ import { WGS84_A, WGS84_B, WGS84_E2, WGS84_EP2, WGS84_GM, WGS84_OMEGA, geodeticH
 import { ISA_EARTH_RADIUS, ISA_G0, ISA_GAMMA, ISA_LAPSE, ISA_P0, ISA_R, ISA_T0, ISA_TROPOPAUSE } from '../physics/atmosphere.js';
 import { G7, dragCoefficientAndSlope } from '../physics/drag.js';
 import { WGS84_J2 } from '../physics/dynamics.js';
+import { addWhiteAcceleration } from './process-noise.js';
 
 export const NX = 7;
 
@@ -1033,16 +1034,7 @@ export class BallisticEkf {
       P[6 * NX + i] = w6;
     }
     // Q: white acceleration (q per axis) and κ random walk, integrated over h.
-    const q = this.q;
-    const qpp = (q * h * h * h) / 3;
-    const qpv = (q * h * h) / 2;
-    const qvv = q * h;
-    for (let i = 0; i < 3; i++) {
-      P[i * NX + i] = P[i * NX + i]! + qpp;
-      P[i * NX + i + 3] = P[i * NX + i + 3]! + qpv;
-      P[(i + 3) * NX + i] = P[(i + 3) * NX + i]! + qpv;
-      P[(i + 3) * NX + i + 3] = P[(i + 3) * NX + i + 3]! + qvv;
-    }
+    addWhiteAcceleration(P, NX, this.q, h);
     P[48] = P[48]! + this.qKappa * h;
   }
 
