@@ -43,6 +43,9 @@ export interface StepResult {
   newAlerts: Set<string>;
 }
 
+/** Takes a batch's alert messages (time-ordered) once they are journaled; `fresh`: the messageIds new to the journal. */
+export type AlertHandler = (alerts: readonly SimEvent[], fresh: ReadonlySet<string>) => void;
+
 export interface PipelineOptions {
   engine?: EngineOptions;
   /** s without activity that closes an incident (IncidentBuilder's gap; default 120) */
@@ -89,14 +92,23 @@ export class Pipeline {
     return new IncidentBuilder(this.site, { keepClosed: KEEP_CLOSED, ...(this.opts.incidentGap !== undefined ? { gapSeconds: this.opts.incidentGap } : {}) });
   }
 
-  /** One batch: journaled, through the engine and the incident builder; the results journaled. */
-  step(plots: readonly Plot[], until: number): StepResult {
+  /**
+   * One batch: journaled, through the engine and the incident builder; the results journaled. `onAlerts` gets
+   * the batch's alert messages as soon as they are journaled — before the incident builder and the rest of
+   * the journal run — with the messageIds new to the journal: a warning waits for nothing but the engine and
+   * its own write-ahead.
+   */
+  step(plots: readonly Plot[], until: number, onAlerts?: AlertHandler): StepResult {
     const seq = this.journal.appendBatch(until, plots);
-    return this.run(seq, plots, until);
+    return this.run(seq, plots, until, onAlerts);
   }
 
-  private run(seq: number, plots: readonly Plot[], until: number): StepResult {
+  private run(seq: number, plots: readonly Plot[], until: number, onAlerts?: AlertHandler): StepResult {
     const produced = this.engine.ingest(plots, until);
+    // the alerts first, in their own transaction (the restore path journals them the same way)
+    const alerts = produced.filter((ev) => ev.type === 'alert');
+    const newAlerts = new Set(alerts.length ? this.journal.record(seq, alerts) : []);
+    if (alerts.length) onAlerts?.(alerts, newAlerts);
     const events: SimEvent[] = [];
     // the incident builder wants the plots (first detections) and the events, in time order
     const all: SimEvent[] = plots.map(plotEvent);
@@ -109,8 +121,8 @@ export class Pipeline {
     }
     this.incidents.advance(until);
     for (const inc of this.incidents.takeIncidentEvents()) events.push(inc);
-    const stored = events.filter((ev) => ev.type === 'alert' || ev.type === 'engagement' || ev.type === 'incident' || trackStateChange(ev, this.confirmedSeen));
-    const newAlerts = new Set(stored.length ? this.journal.record(seq, stored) : []);
+    const stored = events.filter((ev) => ev.type === 'engagement' || ev.type === 'incident' || trackStateChange(ev, this.confirmedSeen));
+    if (stored.length) this.journal.record(seq, stored);
     this.maybeCheckpoint(seq, until);
     return { seq, events, newAlerts };
   }

@@ -267,9 +267,14 @@ export class Service {
     this.lastUntil = until;
     const arrival = this.arrivalOf(until);
     let events: SimEvent[];
-    let fresh: Set<string>;
+    let fresh: ReadonlySet<string>;
+    let early = false;
     try {
-      const r = this.pipeline.step(plots, until);
+      // the batch's alerts leave as soon as they are journaled, before the incidents and the other outputs
+      const r = this.pipeline.step(plots, until, (alerts, fresh) => {
+        early = true;
+        this.publishAlerts(alerts as AlertEvent[], arrival, false, fresh);
+      });
       events = r.events;
       fresh = r.newAlerts;
     } catch (e) {
@@ -279,7 +284,7 @@ export class Service {
     }
     this.batches++;
     this.plotsProcessed += plots.length;
-    this.publish(events, arrival, false, fresh);
+    this.publish(early ? events.filter((ev) => ev.type !== 'alert') : events, arrival, false, fresh);
   }
 
   /**
@@ -300,27 +305,46 @@ export class Service {
 
 
   /**
-   * Sends events out: state, WebSocket, CAT062, CoT, CAP files. Alerts go out only when new to the journal
-   * (`fresh`) or, on restore, when never sent; each is marked published after it left.
+   * Sends alert messages out — state, WebSocket, CAP files — those new to the journal (`fresh`) or, on restore,
+   * every one given (the journal's unsent); each is marked published after it left, then logged.
    */
-  private publish(events: readonly SimEvent[], arrival: Arrival | undefined, restoring: boolean, fresh?: Set<string>): void {
-    if (!events.length) return;
-    const tracks: TrackEvent[] = [];
-    const alerts: AlertEvent[] = [];
+  private publishAlerts(alerts: readonly AlertEvent[], arrival: Arrival | undefined, restoring: boolean, fresh?: ReadonlySet<string>): void {
+    const sent: AlertEvent[] = [];
     const ws = this.hub.size > 0;
-    // First what is waited for: every event on the WebSocket in time order, the tracks as CAT062. Then the
-    // slower outputs (CAP files, CoT rendering, logs), so they do not delay the next alert on the stream.
-    for (const ev of events) {
+    for (const a of alerts) {
       // (on restore the replay has already rebuilt the state)
+      if (!restoring) this.live.add(a);
+      if (!restoring && !fresh?.has(a.messageId)) continue; // already sent
+      if (ws) this.hub.broadcast(formatEvent(a));
+      if (arrival) this.metrics.observeAlert(performance.now() - arrival.wallMs);
+      sent.push(a);
+    }
+    if (!sent.length) return;
+    for (const a of sent) {
+      this.capFiles?.write(a);
+      this.alertMessages++;
+    }
+    // Published once every output has it. A crash before this line (after the stream had the message) sends it
+    // again after the restart, under the same id: at least once, never lost.
+    this.journal.markPublished(sent.map((a) => a.messageId), this.clock.now());
+    for (const a of sent) this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
+  }
+
+  /**
+   * Sends events out: the alerts among them first (publishAlerts), then the rest — state, WebSocket, CAT062,
+   * CoT.
+   */
+  private publish(events: readonly SimEvent[], arrival: Arrival | undefined, restoring: boolean, fresh?: ReadonlySet<string>): void {
+    if (!events.length) return;
+    const alerts = events.filter((ev): ev is AlertEvent => ev.type === 'alert');
+    if (alerts.length) this.publishAlerts(alerts, arrival, restoring, fresh);
+    const tracks: TrackEvent[] = [];
+    const ws = this.hub.size > 0;
+    // First what is waited for: every event on the WebSocket in time order, the tracks as CAT062. Then CoT
+    // rendering, so it does not delay the next batch.
+    for (const ev of events) {
+      if (ev.type === 'alert') continue;
       if (!restoring) this.live.add(ev);
-      if (ev.type === 'alert') {
-        const a = ev as AlertEvent;
-        if (!restoring && !fresh?.has(a.messageId)) continue; // already sent
-        if (ws) this.hub.broadcast(formatEvent(ev));
-        alerts.push(a);
-        if (arrival) this.metrics.observeAlert(performance.now() - arrival.wallMs);
-        continue;
-      }
       if (ws) this.hub.broadcast(formatEvent(ev));
       if (ev.type === 'track') tracks.push(ev as TrackEvent);
     }
@@ -328,16 +352,7 @@ export class Service {
       this.cat062?.send(tracks);
       if (arrival) this.metrics.observeTrack(performance.now() - arrival.wallMs);
     }
-    for (const a of alerts) {
-      this.capFiles?.write(a);
-      this.alertMessages++;
-    }
     if (this.cotUdp || this.cotTcp) for (const ev of events) this.cotOf(ev);
-    if (!alerts.length) return;
-    // Published once every output has it. A crash before this line (after the stream had the message) sends it
-    // again after the restart, under the same id: at least once, never lost.
-    this.journal.markPublished(alerts.map((a) => a.messageId), this.clock.now());
-    for (const a of alerts) this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
   }
 
   /** The Cursor-on-Target events of a track or prediction event. */
