@@ -2,15 +2,18 @@
  * The live service's CAT048 ingest: from "a UDP datagram arrived" to "time-ordered plots ready for the engine".
  * Pure — no sockets, no timers: the caller passes the bytes, the source address and the service clock's time.
  *
- * Per datagram: source allow-list, per-source token bucket, size limit, then the CAT048 decoder (its structural
- * rejects counted as it counts them), then per plot: sensor switched off, time skew against the clock, plot from
+ * Per datagram: source allow-list, per-source token bucket, size limit, then the CAT048 + CAT034 decoder (its
+ * structural rejects counted as it counts them), then per plot: sensor switched off, time skew against the clock, plot from
  * the future, duplicate (doubled network paths), late (older than what the engine already has). Accepted plots
  * wait in a reorder buffer (a binary heap) until `take(now)` releases them in time order.
  *
  * Release point: min over enabled sensors of the sensor's watermark, never past `now`, never moving back:
  *   watermark(s) = max(min(lastArrival(s) − transit, maxT(s)), now − silentAfter(period(s)))
- * lastArrival(s) is the arrival (service clock) of the last datagram that brought an accepted plot of s, maxT(s)
- * the latest accepted plot time of s. A radar sends one datagram per revolution (or sector) with the plots
+ * lastArrival(s) is the arrival (service clock) of the last datagram that brought an accepted plot or CAT034
+ * north marker / sector crossing of s, maxT(s) the latest accepted plot or crossing time of s (each counted no
+ * later than its own datagram's arrival − transit). A crossing says
+ * the antenna passed a sector boundary at its time, and the radar sends it after that sector's plots: so a
+ * radar with nothing to report in a sector still moves its watermark, and the others' plots do not wait for it. A radar sends one datagram per revolution (or sector) with the plots
  * measured before it was sent, so once it arrived nothing measured earlier is still on its way — except plots
  * of the same revolution in a following datagram, which lie after the plots already seen: hence maxT. The
  * arrival caps the watermark, so a corrupt timestamp inside a datagram cannot move it further than its arrival
@@ -21,7 +24,9 @@
  * Late is t < released `until` (strictly: a plot at exactly `until` still keeps the engine's time order, which
  * the tracker checks the same way), so a plot sharing a 1/128-s tick with the last released one is not lost.
  */
-import { decodeDatagram, RHO_LSB, sensorKey, sensorTable, THETA_LSB, type Cat048Context } from '../io/asterix/cat048.js';
+import { NORTH_MARKER, SECTOR_CROSSING, type ServiceMessage } from '../io/asterix/cat034.js';
+import { RHO_LSB, sensorKey, sensorTable, THETA_LSB, type Cat048Context } from '../io/asterix/cat048.js';
+import { decodeRadarDatagram } from '../io/asterix/radar.js';
 import { REJECT_REASONS } from '../io/asterix/rejects.js';
 import type { Site } from '../scenario/types.js';
 import type { Plot } from '../sense/plot.js';
@@ -63,6 +68,8 @@ export interface IngestCounters {
   bytes: number;
   plotsAccepted: number;
   plotsReleased: number;
+  /** CAT034 service messages (north markers, sector crossings, …) accepted */
+  messagesAccepted: number;
   rejects: IngestRejectCounter;
 }
 
@@ -79,8 +86,10 @@ export interface SensorStatus {
   lastPlot?: number;
   /** service-clock time (UTC s) of the last datagram carrying a record of this sensor, accepted or not */
   lastDatagram?: number;
+  /** service-clock time (UTC s) at which the last accepted CAT034 service message arrived */
+  lastMessage?: number;
   /**
-   * ok: a plot accepted within silentAfter(period); degraded: none, but datagrams still arrive within
+   * ok: a plot or service message accepted within silentAfter(period); degraded: none, but datagrams still arrive within
    * silentAfter(period) (their plots all refused: wrong clock, …) or a plot was accepted within
    * DEGRADED_PERIODS periods (missed revolutions); silent: otherwise, or never heard; disabled: switched off.
    */
@@ -137,9 +146,13 @@ interface SensorSlot {
   plots: number;
   /** arrival of the last accepted plot, −∞ before the first */
   lastPlot: number;
+  /** arrival of the last accepted service message, −∞ before the first */
+  lastMessage: number;
+  /** the later of the two (with dataAhead, as the data's clock heard it): what the watermark goes by */
+  lastHeard: number;
   /** arrival of the last datagram naming the sensor, −∞ before the first */
   lastDatagram: number;
-  /** latest accepted plot time */
+  /** latest accepted plot or crossing time (no later than its arrival − transit) */
   maxT: number;
   /** duplicate keys: absolute time code (1/128 s) → [ρ·65536 + θ, elevation, …] */
   dup: Map<number, number[]>;
@@ -171,6 +184,7 @@ export class PlotIngest {
   private readonly dataAhead: boolean;
   private readonly buckets = new Map<string, Bucket>();
   private readonly decoded: Plot[] = [];
+  private readonly decodedMessages: ServiceMessage[] = [];
   private released = -Infinity;
   private newest = -Infinity;
   private seq = 0;
@@ -195,6 +209,8 @@ export class PlotIngest {
       enabled: true,
       plots: 0,
       lastPlot: -Infinity,
+      lastMessage: -Infinity,
+      lastHeard: -Infinity,
       lastDatagram: -Infinity,
       maxT: -Infinity,
       dup: new Map(),
@@ -218,7 +234,7 @@ export class PlotIngest {
     this.dataAhead = opts.dataAhead === true;
     const counts = {} as Record<IngestReject, number>;
     for (const r of INGEST_REJECTS) counts[r] = 0;
-    this.counters = { datagrams: 0, bytes: 0, plotsAccepted: 0, plotsReleased: 0, rejects: { total: 0, counts, last: {} } };
+    this.counters = { datagrams: 0, bytes: 0, plotsAccepted: 0, plotsReleased: 0, messagesAccepted: 0, rejects: { total: 0, counts, last: {} } };
   }
 
   /** Plots accepted and not yet released. */
@@ -250,8 +266,9 @@ export class PlotIngest {
 
   /**
    * One datagram: its bytes, source address and arrival time (UTC s, the service clock). Returns the number of
-   * plots accepted. Never throws on bad bytes: everything refused is counted under one reason. Throws a
-   * RangeError only for a non-finite arrival time (a caller's bug, not the network's).
+   * plots accepted (service messages accepted: `counters.messagesAccepted`). Never throws on bad bytes:
+   * everything refused is counted under one reason. Throws a RangeError only for a non-finite arrival time (a
+   * caller's bug, not the network's).
    */
   datagram(buf: Uint8Array, source: string, arrival: number): number {
     if (!Number.isFinite(arrival)) throw new RangeError(`datagram arrival time must be finite, got ${arrival}`);
@@ -275,11 +292,13 @@ export class PlotIngest {
       return 0;
     }
     const out = this.decoded;
+    const msgs = this.decodedMessages;
     out.length = 0;
+    msgs.length = 0;
     this.ctx.referenceTime = arrival;
     const before = this.counters.rejects.total;
-    decodeDatagram(buf, this.ctx, out, this.counters.rejects);
-    if (out.length === 0 && this.counters.rejects.total === before) {
+    decodeRadarDatagram(buf, this.ctx, out, msgs, this.counters.rejects);
+    if (out.length === 0 && msgs.length === 0 && this.counters.rejects.total === before) {
       // only data blocks of LEN 3: a block must hold at least one record
       this.reject('bad-length', `datagram from ${source}: ${buf.length} bytes of data blocks without a record`);
       return 0;
@@ -293,25 +312,64 @@ export class PlotIngest {
     }
     out.length = 0;
     c.plotsAccepted += accepted;
+    for (const m of msgs) {
+      const s = this.byKey.get(sensorKey(m.sac, m.sic))!;
+      if (arrival > s.lastDatagram) s.lastDatagram = arrival;
+      if (this.admitMessage(m, s, arrival)) c.messagesAccepted++;
+    }
+    msgs.length = 0;
     return accepted;
   }
 
-  /** Per-plot checks; on acceptance the plot goes into the reorder heap. */
-  private admit(p: Plot, s: SensorSlot, arrival: number): boolean {
+  /** The time checks a plot gets; false (counted) when the sensor is off or the time is impossible. */
+  private timely(t: number, s: SensorSlot, arrival: number, what: string): boolean {
     if (!s.enabled) {
       this.reject('sensor-disabled', `${s.id}: switched off`);
       return false;
     }
-    const t = p.t;
     const d = t - arrival;
     if (d > this.maxSkew || d < -this.maxSkew) {
-      this.reject('time-skew', `${s.id}: plot time ${d > 0 ? '+' : ''}${d.toFixed(1)} s from its arrival`);
+      this.reject('time-skew', `${s.id}: ${what} time ${d > 0 ? '+' : ''}${d.toFixed(1)} s from its arrival`);
       return false;
     }
     if (d > this.ahead) {
-      this.reject('future', `${s.id}: plot time ${d.toFixed(2)} s after its arrival`);
+      this.reject('future', `${s.id}: ${what} time ${d.toFixed(2)} s after its arrival`);
       return false;
     }
+    return true;
+  }
+
+  /** The sensor was heard at `arrival` with data up to t: its watermark may move. Returns when it was heard. */
+  private heard(s: SensorSlot, t: number, arrival: number): number {
+    // (dataAhead: the datagram left after its newest data, at the data's clock: nothing of it is still in transit)
+    const heard = this.dataAhead && t + this.transit > arrival ? t + this.transit : arrival;
+    if (heard > s.lastHeard) s.lastHeard = heard;
+    if (t > this.newest) this.newest = t;
+    // A time after heard − transit cannot be a measurement that is complete (a corrupt time of day, within
+    // `ahead`): it counts only as far as its arrival, else it would hold maxT up until the sensor's next
+    // datagram and release past plots of that revolution still on their way.
+    const upTo = Math.min(t, heard - this.transit);
+    if (upTo > s.maxT) s.maxT = upTo;
+    return heard;
+  }
+
+  /**
+   * A CAT034 message: the sensor's time checks; a north marker or sector crossing then moves its watermark (the
+   * antenna has passed that azimuth: every plot measured before t has been sent). An older one than the
+   * watermark, or a doubled one, changes nothing and is not an error. Other service messages are taken and
+   * change nothing.
+   */
+  private admitMessage(m: ServiceMessage, s: SensorSlot, arrival: number): boolean {
+    if (!this.timely(m.t, s, arrival, 'service message')) return false;
+    const at = m.type === NORTH_MARKER || m.type === SECTOR_CROSSING ? this.heard(s, m.t, arrival) : arrival;
+    if (at > s.lastMessage) s.lastMessage = at;
+    return true;
+  }
+
+  /** Per-plot checks; on acceptance the plot goes into the reorder heap. */
+  private admit(p: Plot, s: SensorSlot, arrival: number): boolean {
+    const t = p.t;
+    if (!this.timely(t, s, arrival, 'plot')) return false;
     // duplicate before late: a doubled datagram arriving after the original went out is still a duplicate
     const code = Math.round(t * 128);
     const rt = Math.round(p.range / RHO_LSB) * 65536 + Math.round(p.az / THETA_LSB);
@@ -338,13 +396,8 @@ export class PlotIngest {
       s.dupAt.push(arrival);
     }
     s.plots++;
-    // (dataAhead: the datagram left after its newest plot, at the data's clock: nothing of it is still in transit)
-    const heard = this.dataAhead && t + this.transit > arrival ? t + this.transit : arrival;
-    if (heard > s.lastPlot) s.lastPlot = heard;
-    if (t > s.maxT) {
-      s.maxT = t;
-      if (t > this.newest) this.newest = t;
-    }
+    const at = this.heard(s, t, arrival);
+    if (at > s.lastPlot) s.lastPlot = at;
     this.push(t, s.rank, p);
     return true;
   }
@@ -388,7 +441,7 @@ export class PlotIngest {
     let r = now;
     for (const s of this.slots) {
       if (!s.enabled) continue;
-      const heard = Math.min(s.lastPlot - this.transit, s.maxT);
+      const heard = Math.min(s.lastHeard - this.transit, s.maxT);
       const wm = Math.max(heard, now - s.silentAfter);
       if (wm < r) r = wm;
     }
@@ -416,6 +469,7 @@ export class PlotIngest {
     return this.slots.map((s) => {
       const st: SensorStatus = { id: s.id, sac: s.sac, sic: s.sic, enabled: s.enabled, plots: s.plots, state: this.stateOf(s, now) };
       if (s.lastPlot > -Infinity) st.lastPlot = s.lastPlot;
+      if (s.lastMessage > -Infinity) st.lastMessage = s.lastMessage;
       if (s.lastDatagram > -Infinity) st.lastDatagram = s.lastDatagram;
       return st;
     });
@@ -423,8 +477,9 @@ export class PlotIngest {
 
   private stateOf(s: SensorSlot, now: number): SensorState {
     if (!s.enabled) return 'disabled';
-    if (now - s.lastPlot <= s.silentAfter) return 'ok';
-    if (now - s.lastDatagram <= s.silentAfter || now - s.lastPlot <= DEGRADED_PERIODS * s.period) return 'degraded';
+    const last = Math.max(s.lastPlot, s.lastMessage);
+    if (now - last <= s.silentAfter) return 'ok';
+    if (now - s.lastDatagram <= s.silentAfter || now - last <= DEGRADED_PERIODS * s.period) return 'degraded';
     return 'silent';
   }
 

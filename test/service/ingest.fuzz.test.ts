@@ -1,8 +1,9 @@
 /**
  * Fuzz of PlotIngest (seeded, deterministic): ≥ 100,000 bad datagrams — bit flips, truncations, extensions,
  * random bytes, wrong categories, absurd LEN, valid structure with a wrong SAC/SIC or impossible values,
- * skewed, future, late and doubled plots, oversize and empty datagrams — interleaved with the valid datagrams
- * of two radars (one per revolution, some split in two). Checked: nothing throws; every valid plot is released
+ * skewed, future, late and doubled plots, oversize and empty datagrams, mangled CAT034 north markers —
+ * interleaved with the valid datagrams of two radars (one per revolution, some split in two, each revolution
+ * closed by a CAT034 north marker). Checked: nothing throws; every valid plot is released
  * exactly once, in time order; every bad datagram is counted — under the reason its kind implies when that is
  * known, else exactly as a separate decoder run counts it plus the service's plot-level reasons — or its plots
  * (a mutation can still be a well-formed plot) are accepted; the counters add up.
@@ -13,7 +14,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { EnuFrame } from '../../src/geo/wgs84.js';
-import { decodeDatagram, encodeCat048, HEIGHT_LSB, RHO_LSB, sensorTable, THETA_LSB, type Cat048Context } from '../../src/io/asterix/cat048.js';
+import { encodeCat034, type ServiceMessage } from '../../src/io/asterix/cat034.js';
+import { encodeCat048, HEIGHT_LSB, RHO_LSB, sensorTable, THETA_LSB, type Cat048Context } from '../../src/io/asterix/cat048.js';
+import { decodeRadarDatagram } from '../../src/io/asterix/radar.js';
 import { createRejectCounter, REJECT_REASONS, type RejectReason } from '../../src/io/asterix/rejects.js';
 import { loadSite } from '../../src/scenario/load.js';
 import type { Site } from '../../src/scenario/types.js';
@@ -48,6 +51,8 @@ interface Revolution {
   arrival: number;
   plots: Plot[];
   parts: Uint8Array[];
+  /** the CAT034 north marker at the revolution's end, sent after its plots (also for a revolution without any) */
+  marker: Uint8Array;
 }
 
 function revolutions(rng: Rng): Revolution[] {
@@ -55,7 +60,6 @@ function revolutions(rng: Rng): Revolution[] {
   for (const s of SENSORS) {
     for (let k = Math.ceil(START / s.period); (k + 1) * s.period <= START + DURATION; k++) {
       const n = rng.bernoulli(0.04) ? 90 + rng.int(40) : rng.int(9);
-      if (n === 0) continue;
       const ts = Array.from({ length: n }, () => rng.range(k * s.period, (k + 1) * s.period)).sort((a, b) => a - b);
       const plots: Plot[] = ts.map((t) => {
         const p: Plot = {
@@ -66,7 +70,13 @@ function revolutions(rng: Rng): Revolution[] {
         return p;
       });
       // sent at the end of the revolution, 10–15 ms on the way (less than the default transit, 20 ms)
-      out.push({ sensor: s, arrival: (k + 1) * s.period + 0.01 + rng.range(0, 0.005), plots, parts: encodeCat048(plots, s.frame) });
+      out.push({
+        sensor: s,
+        arrival: (k + 1) * s.period + 0.01 + rng.range(0, 0.005),
+        plots,
+        parts: n ? encodeCat048(plots, s.frame) : [],
+        marker: encodeCat034(s.sac, s.sic, (k + 1) * s.period),
+      });
     }
   }
   return out.sort((a, b) => a.arrival - b.arrival);
@@ -120,6 +130,14 @@ function randomBytes(rng: Rng, n: number): Uint8Array {
 
 /** A bad datagram derived from one of a revolution's datagrams. */
 function derived(rng: Rng, rev: Revolution): Bad {
+  if (rev.parts.length === 0 || rng.bernoulli(0.1)) {
+    // the north marker, mangled
+    const b = rev.marker.slice();
+    if (rng.bernoulli(0.3)) return { kind: 'marker truncation', buf: b.slice(0, rng.int(b.length)) };
+    const flips = 1 + rng.int(4);
+    for (let i = 0; i < flips; i++) b[rng.int(b.length)]! ^= 1 << rng.int(8);
+    return { kind: 'marker bit flips', buf: b };
+  }
   const part = rev.parts[rng.int(rev.parts.length)]!;
   const b = part.slice();
   const nrec = recordOffsets(part).length;
@@ -155,7 +173,7 @@ function derived(rng: Rng, rev: Revolution): Bad {
       return { kind: 'overwritten run', buf: b };
     }
     case 7: {
-      const cats = [1, 2, 21, 34, 62, 65, 240];
+      const cats = [1, 2, 21, 62, 65, 240];
       b[0] = cats[rng.int(cats.length)]!;
       return { kind: 'wrong category', buf: b, exact: { 'unknown-category': 1 } };
     }
@@ -229,6 +247,7 @@ describe('PlotIngest fuzz', () => {
     const table = sensorTable(SITE.sensors);
     const refCtx: Cat048Context = { sensors: table, referenceTime: 0 };
     const refPlots: Plot[] = [];
+    const refMsgs: ServiceMessage[] = [];
     const snapshot = (): number[] => INGEST_REJECTS.map((r) => rc.counts[r]);
 
     const released: Plot[] = [];
@@ -245,6 +264,7 @@ describe('PlotIngest fuzz', () => {
 
     let nBad = 0;
     let badAccepted = 0;
+    let badMessages = 0;
     let badRejects = 0;
     let filtered = 0;
     let bytes = 0;
@@ -257,16 +277,18 @@ describe('PlotIngest fuzz', () => {
       for (;;) {
         bad = make();
         refPlots.length = 0;
+        refMsgs.length = 0;
         refCtx.referenceTime = arrival;
         ref.total = 0;
         for (const r of REJECT_REASONS) ref.counts[r] = 0;
-        decodeDatagram(bad.buf, refCtx, refPlots, ref);
-        if (refPlots.every((p) => p.sensorId === origin)) break;
+        decodeRadarDatagram(bad.buf, refCtx, refPlots, refMsgs, ref);
+        if (refPlots.every((p) => p.sensorId === origin) && refMsgs.every((m) => m.sensorId === origin)) break;
         filtered++;
       }
       const before = snapshot();
       const total0 = rc.total;
       const acc0 = c.plotsAccepted;
+      const msg0 = c.messagesAccepted;
       const src = rng.bernoulli(0.5) ? STRANGER : (origin !== undefined ? SOURCES.get(origin)! : STRANGER);
       const got = ing.datagram(bad.buf, src, arrival);
       nBad++;
@@ -274,6 +296,8 @@ describe('PlotIngest fuzz', () => {
       byKind.set(bad.kind, (byKind.get(bad.kind) ?? 0) + 1);
       const dTotal = rc.total - total0;
       const dAcc = c.plotsAccepted - acc0;
+      const dMsg = c.messagesAccepted - msg0;
+      badMessages += dMsg;
       badRejects += dTotal;
       badAccepted += dAcc;
       const d: Expect = {};
@@ -285,9 +309,9 @@ describe('PlotIngest fuzz', () => {
         if (failures.length < 5) failures.push(`${bad.kind} [${Buffer.from(bad.buf.subarray(0, 40)).toString('hex')}…]: ${why}: ${JSON.stringify(d)} accepted ${dAcc}`);
       };
       if (got !== dAcc) fail(`returned ${got}`);
-      if (dTotal + dAcc < 1) fail('neither counted nor accepted');
+      if (dTotal + dAcc + dMsg < 1) fail('neither counted nor accepted');
       if (bad.exact) {
-        if (dAcc !== 0 || JSON.stringify(d) !== JSON.stringify(bad.exact)) fail(`expected ${JSON.stringify(bad.exact)}`);
+        if (dAcc !== 0 || dMsg !== 0 || JSON.stringify(d) !== JSON.stringify(bad.exact)) fail(`expected ${JSON.stringify(bad.exact)}`);
         return;
       }
       // the decoder's reasons exactly as a separate decoder run counts them (a datagram of empty blocks, which
@@ -296,12 +320,12 @@ describe('PlotIngest fuzz', () => {
       const decoderExpected: Expect = {};
       for (const r of REJECT_REASONS) if (ref.counts[r]) decoderExpected[r] = ref.counts[r];
       if (bad.buf.length === 0) decoderExpected.truncated = 1;
-      else if (ref.total === 0 && refPlots.length === 0) decoderExpected['bad-length'] = 1;
+      else if (ref.total === 0 && refPlots.length === 0 && refMsgs.length === 0) decoderExpected['bad-length'] = 1;
       const decoderGot: Expect = {};
       for (const r of REJECT_REASONS) if (d[r as RejectReason]) decoderGot[r] = d[r as RejectReason]!;
       if (JSON.stringify(decoderGot) !== JSON.stringify(decoderExpected)) fail(`decoder reasons: expected ${JSON.stringify(decoderExpected)}`);
       const plotLevel = PLOT_REASONS.reduce((s, r) => s + (d[r] ?? 0), 0);
-      if (dAcc + plotLevel !== refPlots.length) fail(`${refPlots.length} records decoded`);
+      if (dAcc + dMsg + plotLevel !== refPlots.length + refMsgs.length) fail(`${refPlots.length} + ${refMsgs.length} records decoded`);
     };
 
     const perRev = Math.ceil(BAD_TARGET / revs.length) + 1;
@@ -323,6 +347,13 @@ describe('PlotIngest fuzz', () => {
         expect(n).toBe(recordOffsets(part).length);
         take(rev.arrival);
       }
+      const m0 = c.messagesAccepted;
+      const total0 = rc.total;
+      expect(ing.datagram(rev.marker, SOURCES.get(rev.sensor.id)!, rev.arrival)).toBe(0);
+      bytes += rev.marker.length;
+      expect(rc.total - total0).toBe(0);
+      expect(c.messagesAccepted - m0).toBe(1);
+      take(rev.arrival);
       // its mutations, arriving with it
       for (let i = nPre; i < perRev; i++) {
         feedBad(() => derived(rng, rev), rev.arrival, rev.sensor.id);
@@ -336,11 +367,12 @@ describe('PlotIngest fuzz', () => {
     expect(failures).toEqual([]);
     expect(nBad).toBeGreaterThanOrEqual(BAD_TARGET);
     expect(filtered).toBeLessThan(nBad / 100);
-    for (const k of ['bit flips', 'truncation', 'extension', 'absurd LEN', 'overwritten run', 'wrong category', 'wrong SAC/SIC', 'impossible values', 'clock skew', 'future', 'late', 'doubled', 'oversize', 'empty', 'random bytes']) {
+    for (const k of ['bit flips', 'truncation', 'extension', 'absurd LEN', 'overwritten run', 'wrong category', 'wrong SAC/SIC', 'impossible values', 'clock skew', 'future', 'late', 'doubled', 'oversize', 'empty', 'random bytes', 'marker bit flips', 'marker truncation']) {
       expect(byKind.get(k) ?? 0, k).toBeGreaterThan(400);
     }
     // the counters add up
-    expect(c.datagrams).toBe(nBad + revs.reduce((n, r) => n + r.parts.length, 0));
+    expect(c.datagrams).toBe(nBad + revs.reduce((n, r) => n + r.parts.length + 1, 0));
+    expect(c.messagesAccepted).toBe(revs.length + badMessages);
     expect(c.bytes).toBe(bytes);
     expect(INGEST_REJECTS.reduce((s, r) => s + rc.counts[r], 0)).toBe(rc.total);
     expect(rc.total).toBe(badRejects);

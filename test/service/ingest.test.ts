@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EnuFrame } from '../../src/geo/wgs84.js';
+import { encodeCat034 } from '../../src/io/asterix/cat034.js';
 import { encodeCat048, HEIGHT_LSB, RHO_LSB, THETA_LSB } from '../../src/io/asterix/cat048.js';
 import { REJECT_REASONS } from '../../src/io/asterix/rejects.js';
 import { loadSite } from '../../src/scenario/load.js';
@@ -160,6 +161,38 @@ describe('the release point', () => {
     expect(ing.take(NOON + 11).until).toBe(NOON + 11);
     // and never back
     expect(ing.take(NOON + 5).until).toBe(NOON + 11);
+  });
+
+  it('a CAT034 sector crossing moves its radar’s watermark to the crossing (capped by its arrival): the other radar’s plots go out without waiting', () => {
+    const ing = ingest();
+    const A = NOON + 0.05;
+    const ps = [plot(LCMR, NOON - 0.6), plot(LCMR, NOON - 0.2, 3100)];
+    expect(ing.datagram(dgram(ps), SRC, A)).toBe(2);
+    // tpq50-1 has sent nothing: the plots wait for it (its watermark: now − 3.5)
+    expect(ing.take(A).plots).toHaveLength(0);
+    // it crosses a sector boundary at NOON − 0.4 with no plot in that sector: lcmr-1's first plot goes
+    expect(ing.datagram(encodeCat034(TPQ.sac, TPQ.sic, NOON - 0.4, 45), SRC, A + 0.01)).toBe(0);
+    expect(ing.counters.messagesAccepted).toBe(1);
+    let r = ing.take(A + 0.01);
+    expect(r.until).toBeCloseTo(q128(NOON - 0.4), 9);
+    expectRanges(r.plots, [ps[0]!.range]);
+    // a north marker stamped after its arrival: the arrival (less transit) caps the watermark, as for a plot
+    expect(ing.datagram(encodeCat034(TPQ.sac, TPQ.sic, A + 0.5), SRC, A + 0.02)).toBe(0);
+    r = ing.take(A + 0.02);
+    // tpq50-1 at min(A + 0.02 − transit, A + 0.5) = A; lcmr-1 now holds the release point: its newest plot
+    expect(r.until).toBeCloseTo(q128(NOON - 0.2), 9);
+    expectRanges(r.plots, [ps[1]!.range]);
+    // tpq50-1 is alive: ok, with the time its last message arrived
+    expect(ing.sensors(A + 1).find((x) => x.id === TPQ.id)).toMatchObject({ plots: 0, lastMessage: A + 0.02, state: 'ok' });
+    // its messages get a plot's time checks, each counted; an older crossing changes nothing and is no error
+    expect(ing.datagram(encodeCat034(TPQ.sac, TPQ.sic, A - 3600, 90), SRC, A + 0.03)).toBe(0);
+    expect(ing.datagram(encodeCat034(TPQ.sac, TPQ.sic, A + 5, 90), SRC, A + 0.03)).toBe(0);
+    expect(ing.datagram(encodeCat034(TPQ.sac, TPQ.sic, NOON - 1, 90), SRC, A + 0.03)).toBe(0);
+    expect(rejects(ing.counters)).toEqual({ 'time-skew': 1, future: 1 });
+    expect(ing.counters.messagesAccepted).toBe(3);
+    ing.setEnabled(TPQ.id, false);
+    expect(ing.datagram(encodeCat034(TPQ.sac, TPQ.sic, A, 90), SRC, A + 0.04)).toBe(0);
+    expect(rejects(ing.counters)).toEqual({ 'time-skew': 1, future: 1, 'sensor-disabled': 1 });
   });
 
   it('a corrupt timestamp in a datagram holds nothing back and makes no later plot late', () => {
@@ -321,7 +354,7 @@ describe('refusals, each under its reason, the valid plots untouched', () => {
     const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
     expect(ing.datagram(hex('300015 f1010c 1901 54'), SRC, A)).toBe(0); // LEN 21, 9 bytes
     expect(ing.datagram(hex('300002 000000'), SRC, A)).toBe(0); // LEN 2
-    expect(ing.datagram(hex('22000a 01020304050607'), SRC, A)).toBe(0); // CAT034
+    expect(ing.datagram(hex('3e000a 01020304050607'), SRC, A)).toBe(0); // CAT062: not a radar's
     expect(ing.datagram(new Uint8Array(0), SRC, A)).toBe(0);
     expect(ing.datagram(hex('300003 300003'), SRC, A)).toBe(0); // two empty blocks: once for the datagram
     expect(rejects(ing.counters)).toEqual({ truncated: 2, 'bad-length': 2, 'unknown-category': 1 });

@@ -106,17 +106,18 @@ function chainExact(buf: Uint8Array): boolean {
 }
 
 /**
- * Walks the data blocks of a datagram (or of a whole .ast file), handing blocks of `category` to `decode` and
- * counting everything refused. Resynchronisation rule, when the LEN chain does not land exactly on the end:
+ * Walks the data blocks of a datagram (or of a whole .ast file), handing each block of a category in
+ * `decoders` to that category's decoder and counting everything refused. Resynchronisation rule, when the LEN chain does not land exactly on the end:
  *  - a block is trusted if its records fill it exactly; a block whose records break is still trusted (its
  *    content is bad, counted with the record's reason) when the bytes after it parse as blocks to the end;
  *  - otherwise its LEN is wrong: the records decoded whole before the break are kept, one `bad-length` (or
  *    `truncated`, when the block simply runs off the end of the datagram) is counted, and decoding resumes at
- *    the first later offset holding a block of `category` from which the LEN chain lands exactly on the end;
+ *    the first later offset holding a block of a decoded category from which the LEN chain lands exactly on
+ *    the end;
  *  - a block of another category is skipped by its LEN (`unknown-category`) when the bytes after it are the
- *    end, a clean chain, or a block of `category`; otherwise it is handled like a bad LEN.
+ *    end, a clean chain, or a block of a decoded category; otherwise it is handled like a bad LEN.
  */
-export function walkDatagram(buf: Uint8Array, category: number, decode: RecordsDecoder, rejects: RejectCounter): void {
+export function walkDatagram(buf: Uint8Array, decoders: ReadonlyMap<number, RecordsDecoder>, rejects: RejectCounter): void {
   const end = buf.length;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const exact = chainExact(buf);
@@ -124,7 +125,7 @@ export function walkDatagram(buf: Uint8Array, category: number, decode: RecordsD
   const isStrict = (p: number): boolean => p === end || strict === null || strict[p] === 1;
   const resync = (from: number): number => {
     if (strict === null) return end;
-    for (let p = from; p < end; p++) if (strict[p] === 1 && buf[p] === category) return p;
+    for (let p = from; p < end; p++) if (strict[p] === 1 && decoders.has(buf[p]!)) return p;
     return end;
   };
   const st: BlockParse = { ok: true, goodEnd: 0, reason: 'truncated', message: '' };
@@ -143,8 +144,9 @@ export function walkDatagram(buf: Uint8Array, category: number, decode: RecordsD
     }
     const blockEnd = o + len;
     const within = blockEnd <= end;
-    if (cat !== category) {
-      if (within && (isStrict(blockEnd) || buf[blockEnd] === category)) {
+    const decode = decoders.get(cat);
+    if (decode === undefined) {
+      if (within && (isStrict(blockEnd) || (blockEnd < end && decoders.has(buf[blockEnd]!)))) {
         countReject(rejects, 'unknown-category', `block at offset ${o}: CAT ${cat} (LEN ${len}) skipped`);
         o = blockEnd;
       } else {

@@ -9,7 +9,7 @@
 import { EnuFrame } from '../../geo/wgs84.js';
 import type { Plot } from '../../sense/plot.js';
 import { elevationFromHeight, heightFromPolar } from '../../sense/polar.js';
-import { packBlocks, walkDatagram, walkRecord, type BlockParse } from './block.js';
+import { packBlocks, walkDatagram, walkRecord, type BlockParse, type RecordsDecoder } from './block.js';
 import { buildFspec } from './fspec.js';
 import { countReject, type RejectCounter } from './rejects.js';
 import { resolveTimeOfDay, todCode128 } from './time.js';
@@ -213,8 +213,13 @@ function itemLength(buf: Uint8Array, p: number, end: number, frn: number): numbe
  */
 export function decodeDatagram(buf: Uint8Array, ctx: Cat048Context, out: Plot[], rejects: RejectCounter): number {
   const before = out.length;
-  walkDatagram(buf, CAT048, (b, view, start, end, st) => decodeRecords(b, view, start, end, st, ctx, out, rejects), rejects);
+  walkDatagram(buf, new Map([[CAT048, cat048Decoder(ctx, out, rejects)]]), rejects);
   return out.length - before;
+}
+
+/** The CAT048 records decoder for walkDatagram: accepted plots to `out`, record-level refusals to `rejects`. */
+export function cat048Decoder(ctx: Cat048Context, out: Plot[], rejects: RejectCounter): RecordsDecoder {
+  return (b, view, start, end, st) => decodeRecords(b, view, start, end, st, ctx, out, rejects);
 }
 
 /** The items of one CAT048 record that a plot needs (raw field values), reset for every record. */

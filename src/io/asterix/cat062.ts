@@ -168,7 +168,7 @@ function itemLength(buf: Uint8Array, p: number, end: number, frn: number): numbe
  */
 export function decodeCat062Datagram(buf: Uint8Array, referenceTime: number, out: SystemTrack[], rejects: RejectCounter): number {
   const before = out.length;
-  walkDatagram(buf, CAT062, (b, view, start, end, st) => decodeRecords(b, view, start, end, st, referenceTime, out, rejects), rejects);
+  walkDatagram(buf, new Map([[CAT062, (b, view, start, end, st) => decodeRecords(b, view, start, end, st, referenceTime, out, rejects)]]), rejects);
   return out.length - before;
 }
 
