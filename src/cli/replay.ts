@@ -3,7 +3,7 @@
  * the sensor emulator. Runs the scenario once (src/service/replayer.ts: the whole engine, so rounds the simulated
  * interceptors shoot down stop producing plots), then plays its radar plots as ASTERIX CAT048 over UDP, re-timed
  * to now, in real time or X times faster: one datagram (or more, past 1472 bytes) per sensor per antenna
- * revolution. Prints what it plays, progress on stderr, and what it sent; exits 0 when done (with --loop, on
+ * revolution (or sector), closed by a CAT034 north marker (sector crossing). Prints what it plays, progress on stderr, and what it sent; exits 0 when done (with --loop, on
  * SIGINT or SIGTERM). Timing and re-stamping: docs/replay.md.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -60,7 +60,8 @@ export function describeReplay(sch: ReplaySchedule, datagrams: number, to: strin
   return (
     `replay ${sch.name} (seed ${sch.seed}): ${sch.threats} threat${sch.threats === 1 ? '' : 's'}${kills}\n` +
     `  sensors: ${sensors}\n` +
-    `  ${fmt(span)} s of data: ${sch.plots} plots in ${sch.groups.length} revolutions, ${datagrams} CAT048 datagrams\n` +
+    `  ${fmt(span)} s of data: ${sch.plots} plots in ${sch.groups.length} ${sch.sectors === 1 ? 'revolutions' : `sectors (${sch.sectors} a revolution)`}, ` +
+    `${datagrams} datagrams (CAT048 plots, each ${sch.sectors === 1 ? 'revolution closed by a CAT034 north marker' : 'sector closed by a CAT034 sector crossing or north marker'})\n` +
     `  to ${to} at ×${speed}${loop ? ', looping' : ''}: ${fmt(span / speed)} s${loop ? ' a pass' : ''}\n`
   );
 }
@@ -176,7 +177,8 @@ export function register(program: Command): void {
     .command('replay')
     .description(
       "sensor emulator: play a scenario's radar plots as ASTERIX CAT048 over UDP, re-timed to now, in real time or X times faster " +
-        '(one datagram per sensor per antenna revolution, or per sector with --sectors; rounds shot down by the simulated interceptors stop producing plots)',
+        '(one datagram per sensor per antenna revolution, or per sector with --sectors, each closed by a CAT034 north marker or sector crossing; ' +
+        'rounds shot down by the simulated interceptors stop producing plots)',
     )
     .argument('<scenario>', 'scenario YAML file (e.g. scenarios/2021-12-19-green-zone-rockets.yaml)')
     .requiredOption('--to <host:port>', 'where to send the datagrams (e.g. 127.0.0.1:30048, the default CAT048 input of `tocsin serve`)', (v) => parseHostPort(v, '--to'))

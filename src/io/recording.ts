@@ -22,7 +22,9 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import type { Site } from '../scenario/types.js';
 import type { Plot } from '../sense/plot.js';
-import { CAT048, decodeDatagram, sensorTable, type Cat048Context, type SensorRef } from './asterix/cat048.js';
+import type { ServiceMessage } from './asterix/cat034.js';
+import { CAT048, sensorTable, type Cat048Context, type SensorRef } from './asterix/cat048.js';
+import { decodeRadarDatagram } from './asterix/radar.js';
 import { createRejectCounter, type RejectCounter } from './asterix/rejects.js';
 import { DAY } from './asterix/time.js';
 import { readAstFile, readPcap } from './pcap.js';
@@ -44,6 +46,8 @@ export interface Recording {
   datagrams: number;
   /** what the decoder refused, by reason, with the last message of each */
   rejects: RejectCounter;
+  /** CAT034 service messages read (north markers, sector crossings: valid, and not needed offline) */
+  serviceMessages: number;
   /** pcap only: packets that were not UDP over IP, were IP fragments, or were cut short (0 for .ast) */
   skipped: number;
   /** .ast only: the date the plots were put on (YYYY-MM-DD), given or assumed */
@@ -108,20 +112,30 @@ export function readRecording(file: string, site: Site, opts: RecordingOptions =
   return rec;
 }
 
+const messages: ServiceMessage[] = [];
+
+/** A radar's CAT048 plots to `plots`; its CAT034 messages are counted (returned) and dropped. */
+function decodeMessagesToo(buf: Uint8Array, ctx: Cat048Context, plots: Plot[], rejects: RejectCounter): number {
+  messages.length = 0;
+  decodeRadarDatagram(buf, ctx, plots, messages, rejects);
+  return messages.length;
+}
+
 function decodePcap(buf: Uint8Array, file: string, sensors: ReadonlyMap<number, SensorRef>, opts: RecordingOptions): Recording {
   const cap = readPcap(buf, file);
   const plots: Plot[] = [];
   const rejects = createRejectCounter();
+  let serviceMessages = 0;
   const ctx: Cat048Context = { sensors, referenceTime: 0 };
   const n = cap.datagrams.length;
   const every = Math.max(1, Math.floor(n / 200));
   for (let i = 0; i < n; i++) {
     const d = cap.datagrams[i]!;
     ctx.referenceTime = d.time;
-    decodeDatagram(d.payload, ctx, plots, rejects);
+    serviceMessages += decodeMessagesToo(d.payload, ctx, plots, rejects);
     if (opts.onProgress && i % every === 0) opts.onProgress(i / n);
   }
-  return { kind: 'pcap', plots, datagrams: n, rejects, skipped: cap.skipped, firstTime: undefined, lastTime: undefined };
+  return { kind: 'pcap', plots, datagrams: n, rejects, serviceMessages, skipped: cap.skipped, firstTime: undefined, lastTime: undefined };
 }
 
 function decodeAst(buf: Uint8Array, file: string, sensors: ReadonlyMap<number, SensorRef>, opts: RecordingOptions): Recording {
@@ -141,6 +155,7 @@ function decodeAst(buf: Uint8Array, file: string, sensors: ReadonlyMap<number, S
   const midnight = parseUtcDate(date);
   const plots: Plot[] = [];
   const rejects = createRejectCounter();
+  let serviceMessages = 0;
   // The date of each plot: the first on `date` (reference at noon: every time of day resolves into that day),
   // each later one nearest the plot decoded before it. The decoder reads referenceTime per record
   // (were it read once per call, the ~1 MB slices below would still carry the date over midnight).
@@ -163,14 +178,14 @@ function decodeAst(buf: Uint8Array, file: string, sensors: ReadonlyMap<number, S
     while (i < blocks.length) {
       let to = from;
       while (i < blocks.length && to - from < slice) to += blocks[i++]!.length;
-      decodeDatagram(buf.subarray(from, to), ctx, plots, rejects);
+      serviceMessages += decodeMessagesToo(buf.subarray(from, to), ctx, plots, rejects);
       from = to;
       opts.onProgress?.(from / buf.length);
     }
   } else {
-    decodeDatagram(buf, ctx, plots, rejects);
+    serviceMessages += decodeMessagesToo(buf, ctx, plots, rejects);
   }
-  return { kind: 'ast', plots, datagrams: blocks.length, rejects, skipped: 0, date, firstTime: undefined, lastTime: undefined };
+  return { kind: 'ast', plots, datagrams: blocks.length, rejects, serviceMessages, skipped: 0, date, firstTime: undefined, lastTime: undefined };
 }
 
 /** Stable sort by measurement time; a recording is mostly in order already, so check first. */

@@ -7,13 +7,17 @@
  * simulated interceptors with truth-based kill assessment, as `simulate` does), so a round shot down stops
  * producing plots as a real radar would see; it groups each sensor's plots by antenna revolution, the way a
  * radar sends them (design.md §4.3: one datagram per revolution, sent when the revolution ends, carrying the
- * measurement times in I048/140). `Replayer` then plays the groups: data time T maps to base + (T − start),
+ * measurement times in I048/140), or by sector of a revolution. Every group — with plots or without — ends with
+ * a CAT034 service message: a sector crossing at the sector's end boundary, or the north marker at the end of
+ * a revolution, as a real radar sends them; they tell the receiver the radar has nothing more to say about
+ * the time before them (src/service/ingest.ts). `Replayer` then plays the groups: data time T maps to base + (T − start),
  * the plots are re-stamped with that time, and a group goes out when the replay clock (a ScaledClock running
  * `speed` times the wall clock) reaches its re-stamped send time. One timer is armed at a time, for the next
  * due group; a late timer sends everything due, in schedule order, so no sensor's datagrams are ever reordered.
  */
 import { EnuFrame } from '../geo/wgs84.js';
-import { encodeCat048 } from '../io/asterix/cat048.js';
+import { encodeCat034 } from '../io/asterix/cat034.js';
+import { DEFAULT_MAX_BYTES, encodeCat048 } from '../io/asterix/cat048.js';
 import type { RadarConfig, Scenario } from '../scenario/load.js';
 import type { Plot } from '../sense/plot.js';
 import { revolutionOf, revolutionStart, type ScanTiming } from '../sense/scan-timing.js';
@@ -24,14 +28,19 @@ import { ScaledClock, wallSeconds } from './clock.js';
 
 /** The plots of one sensor's antenna revolution (or of one sector of it), sent together. */
 export interface ReplayGroup {
-  /** scenario UTC s: the group's last plot time (the radar sends when the revolution, or sector, ends) */
+  /** scenario UTC s: the radar sends when the beam leaves the revolution or sector (`crossing`) */
   sendAt: number;
+  /**
+   * scenario UTC s at which the beam passes the group's end boundary: sent as a CAT034 sector crossing, or
+   * the north marker when the boundary is north (the end of a revolution)
+   */
+  crossing: number;
   sensorId: string;
   /** revolution index from the scenario start (revolution k spans [start + k·period, start + (k+1)·period)) */
   revolution: number;
   /** sector of the revolution (0 … sectors − 1; always 0 with one datagram per revolution) */
   sector: number;
-  /** the group's plots, in time order (scenario times) */
+  /** the group's plots, in time order (scenario times); often none */
   plots: Plot[];
 }
 
@@ -51,6 +60,8 @@ export interface ReplaySchedule {
   kills: { threatId: string; t: number }[];
   /** plots in all groups */
   plots: number;
+  /** groups (datagrams, each ending with a CAT034 message) per antenna revolution */
+  sectors: number;
   sensors: ReplaySensor[];
   /** ordered by sendAt (ties: sensor id) */
   groups: ReplayGroup[];
@@ -75,9 +86,10 @@ export interface ScheduleOptions {
 }
 
 /**
- * Runs the scenario once (deterministic for a seed) and groups every sensor's plots by antenna revolution.
+ * Runs the scenario once (deterministic for a seed) and groups every sensor's plots by antenna revolution
+ * (or sector): a group for every revolution (sector) that ends within the scenario, with or without plots.
  * The radars' scans start at the scenario start (RadarModel's epoch), so revolution k of a sensor of period P
- * is [start + kP, start + (k+1)P).
+ * is [start + kP, start + (k+1)P), and sector j of it ends at start + kP + (j + 1)P/sectors.
  */
 export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): ReplaySchedule {
   const seed = opts.seed ?? scenario.seed;
@@ -86,9 +98,9 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
   const engine = new Engine(scenario.site, { met: scenario.environment });
   const timings = new Map<string, ScanTiming>();
   for (const s of scenario.site.sensors) timings.set(s.id, { epoch: scenario.start, period: s.period, startPhase: 0 });
-  /** the open group of each sensor */
-  const open = new Map<string, ReplayGroup>();
-  const groups: ReplayGroup[] = [];
+  /** plots by sensor, revolution and sector */
+  const bySector = new Map<string, Plot[]>();
+  const keyOf = (sensorId: string, k: number, j: number): string => `${sensorId}:${k}:${j}`;
   let total = 0;
   const run = runSimulation(scenario, {
     seed,
@@ -101,19 +113,38 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
         const timing = timings.get(p.sensorId)!;
         const k = revolutionOf(timing, p.t);
         const sector = sectors === 1 ? 0 : Math.min(sectors - 1, Math.floor(((p.t - revolutionStart(timing, k)) / timing.period) * sectors));
-        let g = open.get(p.sensorId);
-        if (g?.revolution !== k || g.sector !== sector) {
-          g = { sendAt: p.t, sensorId: p.sensorId, revolution: k, sector, plots: [] };
-          open.set(p.sensorId, g);
-          groups.push(g);
-        }
-        g.plots.push(p);
-        g.sendAt = p.t;
+        const key = keyOf(p.sensorId, k, sector);
+        let list = bySector.get(key);
+        if (!list) bySector.set(key, (list = []));
+        list.push(p);
         total++;
       }
       return opts.guns === false ? [] : engine.ingest(plots, until);
     },
   });
+  const groups: ReplayGroup[] = [];
+  for (const s of scenario.site.sensors) {
+    const timing = timings.get(s.id)!;
+    for (let k = 0; ; k++) {
+      const from = revolutionStart(timing, k);
+      if (from + timing.period > run.truth.end) break;
+      for (let j = 0; j < sectors; j++) {
+        const crossing = j === sectors - 1 ? revolutionStart(timing, k + 1) : from + ((j + 1) * timing.period) / sectors;
+        const plots = bySector.get(keyOf(s.id, k, j)) ?? [];
+        bySector.delete(keyOf(s.id, k, j));
+        groups.push({ sendAt: Math.max(crossing, plots.at(-1)?.t ?? -Infinity), crossing, sensorId: s.id, revolution: k, sector: j, plots });
+      }
+    }
+  }
+  // plots of a revolution the scenario ends in: sent when their sector ends, as the radar would
+  for (const plots of bySector.values()) {
+    const p0 = plots[0]!;
+    const timing = timings.get(p0.sensorId)!;
+    const k = revolutionOf(timing, p0.t);
+    const j = sectors === 1 ? 0 : Math.min(sectors - 1, Math.floor(((p0.t - revolutionStart(timing, k)) / timing.period) * sectors));
+    const crossing = j === sectors - 1 ? revolutionStart(timing, k + 1) : revolutionStart(timing, k) + ((j + 1) * timing.period) / sectors;
+    groups.push({ sendAt: Math.max(crossing, plots.at(-1)!.t), crossing, sensorId: p0.sensorId, revolution: k, sector: j, plots });
+  }
   groups.sort((a, b) => a.sendAt - b.sendAt || (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
   const kills = run.truth.threats.filter((th) => th.killed).map((th) => ({ threatId: th.id, t: th.killed!.t }));
   return {
@@ -124,6 +155,7 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
     threats: scenario.threats.length,
     kills,
     plots: total,
+    sectors,
     sensors: scenario.site.sensors.map(({ id, sac, sic, lat, lon, alt, period }) => ({ id, sac, sic, lat, lon, alt, period })),
     groups,
   };
@@ -205,6 +237,7 @@ export class Replayer {
   readonly datagramsPerPass: number;
 
   private readonly frames = new Map<string, EnuFrame>();
+  private readonly sensors = new Map<string, ReplaySensor>();
   private readonly timers: ReplayTimers;
   private readonly duration: number;
   private readonly loopPause: number;
@@ -237,7 +270,10 @@ export class Replayer {
     this.loopPause = opts.pause ?? DEFAULT_LOOP_PAUSE;
     if (!(this.loopPause >= 0) || !Number.isFinite(this.loopPause)) throw new RangeError(`loop pause must be a non-negative number of seconds, got ${this.loopPause}`);
     this.maxBytes = opts.maxBytes;
-    for (const s of schedule.sensors) this.frames.set(s.id, new EnuFrame({ lat: s.lat, lon: s.lon, alt: s.alt }));
+    for (const s of schedule.sensors) {
+      this.frames.set(s.id, new EnuFrame({ lat: s.lat, lon: s.lon, alt: s.alt }));
+      this.sensors.set(s.id, s);
+    }
     let n = 0;
     for (const g of schedule.groups) n += this.encode(g, 0, false).length;
     this.datagramsPerPass = n;
@@ -315,11 +351,23 @@ export class Replayer {
     return this.base - this.schedule.start;
   }
 
+  /** A group's datagrams: its plots as CAT048, then its CAT034 crossing (in the last datagram when it fits). */
   private encode(g: ReplayGroup, offset: number, filter = true): Uint8Array[] {
     const keep = filter ? this.opts.keep : undefined;
     const plots = g.plots.map((p) => ({ ...p, t: p.t + offset })).filter((p) => !keep || keep(p, p.t));
-    if (!plots.length) return [];
-    return encodeCat048(plots, this.frames.get(g.sensorId)!, this.maxBytes !== undefined ? { maxBytes: this.maxBytes } : {});
+    const out = plots.length ? encodeCat048(plots, this.frames.get(g.sensorId)!, this.maxBytes !== undefined ? { maxBytes: this.maxBytes } : {}) : [];
+    const s = this.sensors.get(g.sensorId)!;
+    const n = this.schedule.sectors;
+    const north = g.sector === n - 1;
+    const msg = encodeCat034(s.sac, s.sic, g.crossing + offset, north ? undefined : (360 * (g.sector + 1)) / n);
+    const last = out.at(-1);
+    if (last && last.length + msg.length <= (this.maxBytes ?? DEFAULT_MAX_BYTES)) {
+      const joined = new Uint8Array(last.length + msg.length);
+      joined.set(last);
+      joined.set(msg, last.length);
+      out[out.length - 1] = joined;
+    } else out.push(msg);
+    return out;
   }
 
   private disarm(): void {

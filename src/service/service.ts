@@ -223,11 +223,13 @@ export class Service {
   private onDatagram(msg: Buffer, source: string): void {
     const wallMs = performance.now();
     const arrival = this.clock.now();
+    const messages = this.ingest.counters.messagesAccepted;
     const n = this.ingest.datagram(msg, source, arrival);
-    if (n > 0) {
+    // plots, or a north marker / sector crossing that may release plots held for this radar
+    if (n > 0 || this.ingest.counters.messagesAccepted > messages) {
       if (this.follow) this.follow.observe(this.ingest.latest);
       // (latest accepted plot time: at least this datagram's newest; a later one only delays its attribution)
-      this.arrivals.push({ wallMs, maxT: this.ingest.latest });
+      if (n > 0) this.arrivals.push({ wallMs, maxT: this.ingest.latest });
       if (!this.pending) {
         this.pending = true;
         setImmediate(() => {

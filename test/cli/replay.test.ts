@@ -1,13 +1,16 @@
 /**
  * `tocsin replay` over real loopback UDP: every datagram arrives, decodes, keeps each sensor's order, and carries
- * the simulated plots re-stamped to the time the replay started; bad addresses and speeds exit 2.
+ * the simulated plots re-stamped to the time the replay started, each revolution closed by a CAT034 north
+ * marker; bad addresses and speeds exit 2.
  * No wall-time assertions beyond "the re-stamped start lies between before and after the command".
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHostPort } from '../../src/cli/replay.js';
 import { InputError } from '../../src/core/errors.js';
-import { decodeDatagram, sensorTable } from '../../src/io/asterix/cat048.js';
+import type { ServiceMessage } from '../../src/io/asterix/cat034.js';
+import { sensorTable } from '../../src/io/asterix/cat048.js';
+import { decodeRadarDatagram } from '../../src/io/asterix/radar.js';
 import { createRejectCounter } from '../../src/io/asterix/rejects.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { Plot } from '../../src/sense/plot.js';
@@ -46,7 +49,7 @@ describe('tocsin replay', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`to 127.0.0.1:${port} at ×50`);
     expect(r.out).toMatch(/2 threats, 1 shot down/);
-    const announced = Number(/(\d+) CAT048 datagrams/.exec(r.out)?.[1]);
+    const announced = Number(/(\d+) datagrams \(CAT048 plots/.exec(r.out)?.[1]);
     const sent = Number(/sent (\d+) datagrams/.exec(r.out)?.[1]);
     expect(sent).toBe(announced);
     // loopback delivery is asynchronous: give the last datagrams a moment
@@ -60,17 +63,27 @@ describe('tocsin replay', () => {
     const decoded: Plot[] = [];
     const rejects = createRejectCounter();
     const last = new Map<string, number>();
+    const markers: ServiceMessage[] = [];
     for (const g of got) {
       const plots: Plot[] = [];
-      decodeDatagram(new Uint8Array(g.msg), { sensors, referenceTime: g.at }, plots, rejects);
-      for (const p of plots) {
+      const messages: ServiceMessage[] = [];
+      decodeRadarDatagram(new Uint8Array(g.msg), { sensors, referenceTime: g.at }, plots, messages, rejects);
+      // a sensor's plots and markers in time order: no plot after the marker that closed its revolution
+      for (const p of [...plots, ...messages]) {
         expect(p.t).toBeGreaterThanOrEqual(last.get(p.sensorId) ?? -Infinity);
         last.set(p.sensorId, p.t);
       }
       decoded.push(...plots);
+      markers.push(...messages);
     }
     expect(rejects.total).toBe(0);
     expect(decoded.length).toBe(ref.length);
+    // a north marker a revolution per radar (lcmr-1 1 s, tpq50-1 2 s)
+    const span = Math.max(...ref.map((e) => e.t)) - SCENARIO.start;
+    for (const [id, period] of [['lcmr-1', 1], ['tpq50-1', 2]] as const) {
+      const n = markers.filter((m) => m.sensorId === id && m.type === 1).length;
+      expect(n).toBeGreaterThanOrEqual(Math.floor(span / period));
+    }
 
     // per sensor, in time order, the decoded plot is the simulated one shifted by one offset: base − start
     const bases: number[] = [];

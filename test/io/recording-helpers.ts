@@ -115,7 +115,7 @@ export function badDatagrams(site: Site, sample: Plot): Array<{ name: string; pa
     // LEN 2 (< 3)
     { name: 'wrong LEN', payload: hex('300002 000000'), reason: 'bad-length', count: 1 },
     // a CAT034 block (radar service messages): not read, skipped by its LEN
-    { name: 'unknown category', payload: hex('22000a 01020304050607'), reason: 'unknown-category', count: 1 },
+    { name: 'unknown category', payload: hex('3e000a 01020304050607'), reason: 'unknown-category', count: 1 }, // CAT062: no radar's
     // an FSPEC whose FX bits run past the block end
     { name: 'FSPEC overrun', payload: hex('300005 ffff'), reason: 'fspec-overrun', count: 1 },
     // three well-formed records from SAC/SIC 99/9, not in the site

@@ -1,10 +1,13 @@
 /**
- * The sensor emulator's schedule and player: every simulated plot once, grouped per sensor per revolution;
- * datagrams that decode back to the plots re-stamped by exactly the offset; timing on a fake wall clock and
+ * The sensor emulator's schedule and player: every simulated plot once, grouped per sensor per revolution
+ * (or sector), every revolution (sector) closed by a CAT034 north marker (sector crossing) at its end;
+ * datagrams that decode back to the plots and crossings re-stamped by exactly the offset; timing on a fake wall clock and
  * fake timers (pause, resume, speed changes, late timers, loops) — no real waiting, no wall-time assertions.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeDatagram, HEIGHT_LSB, RHO_LSB, sensorTable, THETA_LSB } from '../../src/io/asterix/cat048.js';
+import type { ServiceMessage } from '../../src/io/asterix/cat034.js';
+import { HEIGHT_LSB, RHO_LSB, sensorTable, THETA_LSB } from '../../src/io/asterix/cat048.js';
+import { decodeRadarDatagram } from '../../src/io/asterix/radar.js';
 import { createRejectCounter } from '../../src/io/asterix/rejects.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { Plot } from '../../src/sense/plot.js';
@@ -80,19 +83,25 @@ function player(opts: { speed?: number; base?: number; loop?: boolean; pause?: n
   return { time, sent, r };
 }
 
-function decode(s: Sent): Plot[] {
-  const out: Plot[] = [];
+function decodeAll(s: Sent): { plots: Plot[]; messages: ServiceMessage[] } {
+  const plots: Plot[] = [];
+  const messages: ServiceMessage[] = [];
   const rejects = createRejectCounter();
-  decodeDatagram(s.dg, { sensors: SENSORS, referenceTime: s.at }, out, rejects);
+  decodeRadarDatagram(s.dg, { sensors: SENSORS, referenceTime: s.at }, plots, messages, rejects);
   expect(rejects.total).toBe(0);
-  for (const p of out) expect(p.sensorId).toBe(s.sensorId);
-  return out;
+  for (const p of plots) expect(p.sensorId).toBe(s.sensorId);
+  for (const m of messages) expect(m.sensorId).toBe(s.sensorId);
+  return { plots, messages };
+}
+
+function decode(s: Sent): Plot[] {
+  return decodeAll(s).plots;
 }
 
 const key = (sensor: string, t: number, range: number): string => `${sensor}|${t}|${range}`;
 
 describe('replaySchedule', () => {
-  it('holds every simulated plot exactly once, grouped per sensor per antenna revolution, in send order', () => {
+  it('holds every simulated plot exactly once, grouped per sensor per antenna revolution (every one, plots or not), in send order', () => {
     // independent truth: the plot events of the same run through simulateScenario
     const ref = simulateScenario(SCENARIO, { keepPlots: true });
     const refPlots = ref.events.filter((e): e is PlotEvent => e.type === 'plot');
@@ -107,7 +116,6 @@ describe('replaySchedule', () => {
     for (const g of SCHEDULE.groups) {
       expect(g.sendAt).toBeGreaterThanOrEqual(last);
       last = g.sendAt;
-      expect(g.plots.length).toBeGreaterThan(0);
       const rev = `${g.sensorId}#${g.revolution}`;
       expect(seen.has(rev), rev).toBe(false);
       seen.add(rev);
@@ -118,21 +126,30 @@ describe('replaySchedule', () => {
         expect(p.t).toBeGreaterThanOrEqual(tPrev);
         tPrev = p.t;
       }
-      expect(g.sendAt).toBe(Math.max(...g.plots.map((p) => p.t)));
+      // hand-computed: sent as the beam passes north at the revolution's end
+      expect(g.crossing).toBeCloseTo(SCENARIO.start + (g.revolution + 1) * period.get(g.sensorId)!, 9);
+      expect(g.sendAt).toBe(g.crossing);
     }
+    // every revolution of each radar that ends within the run, none skipped
+    for (const s of SCENARIO.site.sensors) {
+      const n = SCHEDULE.groups.filter((g) => g.sensorId === s.id && g.crossing <= ref.truth.end).length;
+      expect(n).toBe(Math.floor((ref.truth.end - SCENARIO.start) / s.period + 1e-9));
+    }
+    expect(SCHEDULE.groups.some((g) => g.plots.length === 0)).toBe(true);
     expect(new Set(SCHEDULE.groups.map((g) => g.sensorId))).toEqual(new Set(['lcmr-1', 'tpq50-1']));
     expect(SCHEDULE.start).toBe(SCENARIO.start);
     expect(SCHEDULE.end).toBe(ref.truth.end);
     expect(SCHEDULE.threats).toBe(SCENARIO.threats.length);
   });
 
-  it('with sectors: N, a group per sensor per 1/N of a revolution, the same plots, each sent at its sector\'s last plot', () => {
+  it('with sectors: N, a group per sensor per 1/N of a revolution, the same plots, each sent as the beam leaves its sector', () => {
     const N = 8;
     const sch = replaySchedule(SCENARIO, { sectors: N });
     expect(sch.plots).toBe(SCHEDULE.plots);
     const byKey = (g: { plots: { sensorId: string; t: number; range: number }[] }[]): string[] => g.flatMap((x) => x.plots.map((p) => key(p.sensorId, p.t, p.range))).sort();
     expect(byKey(sch.groups)).toEqual(byKey(SCHEDULE.groups));
-    expect(sch.groups.length).toBeGreaterThan(SCHEDULE.groups.length);
+    expect(sch.groups.length).toBe(N * SCHEDULE.groups.length);
+    expect(sch.sectors).toBe(N);
     const period = new Map(SCENARIO.site.sensors.map((s) => [s.id, s.period]));
     const seen = new Set<string>();
     let last = -Infinity;
@@ -149,7 +166,8 @@ describe('replaySchedule', () => {
         expect(Math.floor(turns)).toBe(g.revolution);
         expect(Math.floor((turns - g.revolution) * N)).toBe(g.sector);
       }
-      expect(g.sendAt).toBe(Math.max(...g.plots.map((p) => p.t)));
+      expect(g.crossing).toBeCloseTo(SCENARIO.start + (g.revolution + (g.sector + 1) / N) * P, 9);
+      expect(g.sendAt).toBe(g.crossing);
     }
     expect(() => replaySchedule(SCENARIO, { sectors: 0 })).toThrow(/sectors/);
   });
@@ -197,8 +215,20 @@ describe('Replayer', () => {
       if (q.t >= Math.ceil(base / 86400) * 86400) crossed = true;
     });
     expect(crossed).toBe(true);
-    // never early: each revolution leaves when the replay clock reaches its last plot's re-stamped time
-    for (const s of sent) for (const q of decode(s)) expect(q.t).toBeLessThanOrEqual(s.at + HALF_TOD);
+    // every revolution closed by its north marker at the re-stamped crossing, after its plots
+    const markers = sent.flatMap((s) => decodeAll(s).messages);
+    expect(markers).toHaveLength(SCHEDULE.groups.length);
+    markers.forEach((m, i) => {
+      const g = SCHEDULE.groups[i]!;
+      expect(m).toMatchObject({ sensorId: g.sensorId, type: 1 });
+      expect(Math.abs(m.t - (g.crossing + offset))).toBeLessThanOrEqual(HALF_TOD);
+      for (const p of g.plots) expect(p.t).toBeLessThanOrEqual(g.crossing);
+    });
+    // never early: each revolution leaves when the replay clock reaches its re-stamped crossing
+    for (const s of sent) {
+      const { plots, messages } = decodeAll(s);
+      for (const q of [...plots, ...messages]) expect(q.t).toBeLessThanOrEqual(s.at + HALF_TOD);
+    }
   });
 
   it('keeps one timer for the next revolution; a late timer sends everything due, in order per sensor', () => {
@@ -234,9 +264,9 @@ describe('Replayer', () => {
     let finished = false;
     const done = r.start().then(() => (finished = true));
 
-    time.advance(10); // 20 s of data
-    expect(r.clock.now()).toBeCloseTo(base + 20, 9);
-    expect(sent.length).toBe(due(20));
+    time.advance(10.25); // 20.5 s of data (revolutions end on whole seconds: not on a boundary)
+    expect(r.clock.now()).toBeCloseTo(base + 20.5, 9);
+    expect(sent.length).toBe(due(20.5));
     expect(sent.length).toBeGreaterThan(0);
 
     r.pause();
@@ -245,21 +275,21 @@ describe('Replayer', () => {
     time.advance(1000);
     expect(sent.length).toBe(n);
     expect(time.pending).toBeUndefined();
-    expect(r.status()).toMatchObject({ paused: true, running: true, dataTime: base + 20 });
+    expect(r.status()).toMatchObject({ paused: true, running: true, dataTime: base + 20.5 });
 
     r.resume();
-    expect(r.clock.now()).toBeCloseTo(base + 20, 9);
+    expect(r.clock.now()).toBeCloseTo(base + 20.5, 9);
     time.advance(5); // 10 s more
-    expect(r.clock.now()).toBeCloseTo(base + 30, 9);
-    expect(sent.length).toBe(due(30));
+    expect(r.clock.now()).toBeCloseTo(base + 30.5, 9);
+    expect(sent.length).toBe(due(30.5));
 
     const before = r.clock.now();
     r.setSpeed(10);
     expect(r.clock.now()).toBe(before);
     expect(r.status().speed).toBe(10);
     time.advance(1); // 10 s at ×10
-    expect(r.clock.now()).toBeCloseTo(base + 40, 9);
-    expect(sent.length).toBe(due(40));
+    expect(r.clock.now()).toBeCloseTo(base + 40.5, 9);
+    expect(sent.length).toBe(due(40.5));
     expect(() => r.setSpeed(0)).toThrow(RangeError);
 
     // every revolution left on time (fake timers fire exactly; ms rounding is ≤ 1 ms of wall = 10 ms of data)

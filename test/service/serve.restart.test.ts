@@ -57,8 +57,11 @@ describe('tocsin serve killed with SIGKILL mid-salvo and restarted', () => {
     const replayer = new Replayer(replaySchedule(loadScenario(SCENARIO)), (buf) => udp.send(buf, port, '127.0.0.1'), { speed: 2 });
     const done = replayer.start();
 
-    // mid-salvo: a siren is sounding and both rockets are tracked, in flight
-    await until(() => wsA.messages.some((m) => m['type'] === 'alert' && m['stage'] === 'siren'), 60_000, 'the first siren');
+    // mid-salvo: a siren is sounding and both rockets are tracked, in flight (the stream sends a batch's alerts
+    // ahead of its track updates: the siren may come before the second rocket's first ballistic update)
+    const ballistic = (): Set<number> =>
+      new Set(wsA.messages.filter((m) => m['type'] === 'track' && m['class'] === 'ballistic' && m['status'] === 'confirmed').map((m) => m['trackId'] as number));
+    await until(() => wsA.messages.some((m) => m['type'] === 'alert' && m['stage'] === 'siren') && ballistic().size >= 2, 60_000, 'the first siren, both rockets tracked');
     // … and A has finished publishing it (every output, then marked published, then logged): killed inside a
     // publication, a service sends that message again after the restart (at least once, same id) — the
     // exactly-once checks below are about messages whose publication was complete
