@@ -17,7 +17,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { decodeDatagram, sensorTable, type SensorRef } from '../src/io/asterix/cat048.js';
+import type { ServiceMessage } from '../src/io/asterix/cat034.js';
+import { sensorTable, type SensorRef } from '../src/io/asterix/cat048.js';
+import { decodeRadarDatagram } from '../src/io/asterix/radar.js';
 import { decodeCat062Datagram, type SystemTrack } from '../src/io/asterix/cat062.js';
 import { createRejectCounter } from '../src/io/asterix/rejects.js';
 import { generateSalvo, DEFAULT_SALVO } from '../src/scenario/generate-salvo.js';
@@ -51,7 +53,7 @@ export type Request =
       /** sensors whose datagrams are sent (the others' are left out) */
       sensors: string[];
       speed: number;
-      /** s from a plot's measurement to its datagram's departure beyond the last plot of the revolution */
+      /** s from the end of a plot's sector (its CAT034 crossing) to its datagram's departure */
       delay: number;
       /** play only this span of data (s from the scenario start), again and again */
       loop?: { from: number; to: number };
@@ -209,8 +211,9 @@ class Client {
       }
     });
     const out: Plot[] = [];
+    const msgs: ServiceMessage[] = [];
     const rejects = createRejectCounter();
-    // the Replayer sends a revolution at its last plot's time; a radar needs some time to send it
+    // the Replayer sends a sector as the beam leaves it (with its CAT034 crossing); a radar needs some time to send it
     const base = Date.now() / 1000 - r.delay;
     const table = this.table!;
     const replayer = new Replayer(
@@ -222,7 +225,8 @@ class Client {
         run.lastSend = now;
         run.datagrams++;
         out.length = 0;
-        decodeDatagram(buf, { sensors: table, referenceTime: replayer.clock.now() }, out, rejects);
+        msgs.length = 0;
+        decodeRadarDatagram(buf, { sensors: table, referenceTime: replayer.clock.now() }, out, msgs, rejects);
         const si = sensorIndex.get(sensorId)!;
         for (const p of out) {
           const k = code128(p.t) * 4 + si;

@@ -5,9 +5,10 @@
  *    seconds, Green Zone site) is run once through the simulator (replaySchedule) and played as CAT048 by the
  *    Replayer at real time (speed 1, wall clock): the radars' real data rate, so the service's load and timing
  *    are those of a real salvo; played faster, the 1,000-track batches would queue behind each other (see 2.).
- *    The radars send a datagram per sector (BENCH_SECTORS a revolution, default 16), each leaving RADAR_DELAY
- *    after its last plot (the Replayer alone sends it at that plot's time, and the ingest would hold the plots
- *    of the sector's last `transit` = 20 ms).
+ *    The radars send a datagram per sector (BENCH_SECTORS a revolution, default 16) — its plots and its CAT034
+ *    sector crossing (north marker at the end of a revolution), also when it held no plot — each leaving
+ *    RADAR_DELAY after the beam left the sector (the Replayer alone sends it at that moment, and the ingest
+ *    would hold the plots of the sector's last `transit` = 20 ms).
  *    A WebSocket client on /api/stream and a CAT062 receiver listen. The Replayer, the WebSocket client and the
  *    CAT062 receiver run in a worker thread (bench/service-client.ts) — the other core — so the service's thread
  *    runs nothing else. The window opens when the service holds ≥ 80 % of N confirmed tracks and closes when
@@ -57,7 +58,7 @@ const CASES = [
   { n: 100, window: 3 },
   { n: 1000, window: 5 },
 ] as const;
-/** s from a revolution's last plot to its datagram leaving the radar (the ingest's `transit` assumes 0.02) */
+/** s from the end of a sector to its datagram leaving the radar (the ingest's `transit` assumes 0.02) */
 const RADAR_DELAY = 0.03;
 /** the window is at most this long (data s) */
 const WINDOW = 8;
@@ -354,7 +355,7 @@ export async function bench(): Promise<void> {
     console.log(
       'Service in-process, one thread (journal: SQLite file in a temp folder, CAP files beside it; HTTP, CAT048 in, CAT062 out on 127.0.0.1); ' +
         'radars (Replayer), WebSocket client and CAT062 receiver in a worker thread. Salvos replayed as CAT048 at real time, wall clock; ' +
-        `${BENCH_SECTORS} datagrams per antenna revolution (a sector each: BENCH_SECTORS), each leaving ${RADAR_DELAY * 1000} ms after its last plot.`,
+        `${BENCH_SECTORS} datagrams per antenna revolution (a sector each: BENCH_SECTORS), each leaving ${RADAR_DELAY * 1000} ms after the beam left the sector, closed by its CAT034 sector crossing.`,
     );
     console.log(
       `Window: while ≥ 80 % of N tracks are confirmed, at most ${WINDOW} s. ms as p50 / p99 (samples). int = the service's own ` +

@@ -1,6 +1,6 @@
 /**
- * The live service's pipeline with its journal: plots in (time-ordered batches) → journal → engine → incidents
- * → journal → events out. No sockets, no timers: the service (service.ts) feeds it; the restart path uses the
+ * The live service's pipeline with its journal: plots in (time-ordered batches) → journal → engine → alerts
+ * journaled and handed out → incidents → journal → events out. No sockets, no timers: the service (service.ts) feeds it; the restart path uses the
  * same code.
  *
  * Write-ahead: every batch is journaled before the engine sees it, and what the engine and the incident
