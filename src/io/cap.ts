@@ -5,7 +5,8 @@
  *
  * - `identifier` = the message id, `sent` = the message time, whole seconds, `+00:00` (never `Z`, never a
  *   fraction: the schema's pattern rejects both); `msgType` Alert / Update / Cancel as the event; an Update or
- *   Cancel lists every earlier message of its alert in `references` as `sender,identifier,sent` triples;
+ *   Cancel lists the messages it cites (the alert's first and the one it supersedes: src/warn/alerts.ts) in
+ *   `references` as `sender,identifier,sent` triples;
  *   `incidents` = the alert id (groups the messages of one alert).
  * - One `<info>` per kind of instruction, each with one `<area>` per zone (areaDesc = the zone's name,
  *   `<polygon>` = its ring as `lat,lon` pairs, first = last):

@@ -542,6 +542,8 @@ export class Service {
     const last = this.live.alerts.get(alertId);
     if (!alertId.startsWith('M-') || !last) return undefined;
     const msgs = this.journal.alertMessages(alertId);
+    // (as the engine's: the alert's first message and the one this supersedes)
+    const refs = msgs.length > 1 ? [msgs[0]!, msgs[msgs.length - 1]!] : msgs;
     const ev: AlertEvent = {
       type: 'alert',
       t: this.clock.now(),
@@ -551,8 +553,8 @@ export class Service {
       trackIds: [],
       msgType: 'Cancel',
       messageId: `${alertId}.${msgs.length + 1}`,
-      references: msgs.map((m) => m.messageId),
-      referenceTimes: msgs.map((m) => m.t),
+      references: refs.map((m) => m.messageId),
+      referenceTimes: refs.map((m) => m.t),
       zoneStages: {},
     };
     this.sendManual(ev);

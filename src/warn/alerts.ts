@@ -25,7 +25,10 @@
  *
  * Alert ids: `<idPrefix>-<n>` (default prefix `A-<site slug>`, n from 1); message ids `<alertId>.<m>` (m from
  * 1); the first message of an alert is msgType Alert, the rest Update, the one that clears its last zone
- * Cancel. Every message references all earlier messages of its alert.
+ * Cancel. Every later message references the alert's first message and the one it supersedes (the latest
+ * before it): each message restates the whole alert, so that chain is all a receiver needs, and a message's
+ * size stays bounded however long the salvo (listing every earlier one grew quadratically: ≈ 47 KB a message
+ * after a few hundred updates in a 1,000-round salvo).
  */
 import { z } from 'zod';
 import { EnuFrame } from '../geo/wgs84.js';
@@ -462,8 +465,9 @@ export class AlertManager {
       zoneStages,
     };
     if (n > 0) {
-      ev.references = alert.messages.map((m) => m.messageId);
-      ev.referenceTimes = alert.messages.map((m) => m.t);
+      const refs = n === 1 ? [alert.messages[0]!] : [alert.messages[0]!, alert.messages[n - 1]!];
+      ev.references = refs.map((m) => m.messageId);
+      ev.referenceTimes = refs.map((m) => m.t);
     }
     if (cause) {
       ev.impact = { lat: cause.impact.lat, lon: cause.impact.lon, radiusM: this.policy.circleSigmas * majorSigma(cause.covEN) };

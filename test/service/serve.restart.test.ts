@@ -108,11 +108,16 @@ describe('tocsin serve killed with SIGKILL mid-salvo and restarted', () => {
     expect(sentA.length).toBeGreaterThan(0);
     expect(sentB.length).toBeGreaterThan(0); // the salvo went on after the restart
 
-    // the alert A opened went on in B under its id: B's all-clear of it references A's messages
+    // the alert A opened went on in B under its id: B's all-clear of it references A's first message and
+    // continues A's message numbers
     const clearA = wsB.messages.find((m) => m['type'] === 'alert' && m['alertId'] === alertIdA && m['stage'] === 'clear');
     expect(clearA).toBeDefined();
     const refs = clearA!['references'] as string[];
-    for (const id of sentA.filter((x) => x.startsWith(alertIdA + '.'))) expect(refs).toContain(id);
+    expect(refs[0]).toBe(`${alertIdA}.1`);
+    expect(sentA).toContain(`${alertIdA}.1`);
+    const number = (id: string): number => Number(id.slice(alertIdA.length + 1));
+    const lastOfA = Math.max(...sentA.filter((x) => x.startsWith(alertIdA + '.')).map(number));
+    expect(number(clearA!['messageId'] as string)).toBeGreaterThan(lastOfA);
     wsB.ws.terminate();
 
     // tracks: every ballistic track A had confirmed was restored with its number
