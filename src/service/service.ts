@@ -122,7 +122,8 @@ export class Service {
 
   constructor(cfg: ServeConfig) {
     this.cfg = cfg;
-    this.journal = Journal.open(cfg.db);
+    // checkpoints on a worker: a commit that carries an alert never pays for one
+    this.journal = Journal.open(cfg.db, { backgroundCheckpointMs: 1000 });
     this.pipeline = new Pipeline(cfg.site, this.journal, {
       ...(cfg.incidentGap !== undefined ? { incidentGap: cfg.incidentGap } : {}),
       ...(cfg.met ? { engine: { met: cfg.met } } : {}),

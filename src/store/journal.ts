@@ -24,6 +24,7 @@ import Database from 'better-sqlite3';
 import type { Plot } from '../sense/plot.js';
 import type { AlertEvent, EngagementEvent, SimEvent, TrackEvent } from '../sim/events.js';
 import { InputError } from '../core/errors.js';
+import { WalCheckpointer } from './checkpointer.js';
 import { decodePlots, encodePlots, MAX_SENSOR_INDEX, type SensorRef } from './plot-blob.js';
 
 /** One journaled plot batch: the plots measured up to `until` (UTC s), in the order given. */
@@ -99,6 +100,13 @@ function stringify(what: string, value: unknown): string {
   return s;
 }
 
+/**
+ * With a background checkpointer the journal's own connection still checkpoints once the log passes this many
+ * pages (64 MiB): a writer that never pauses gives the worker's PASSIVE checkpoints no moment to let the log
+ * start over, and the log must not grow without bound.
+ */
+export const SAFETY_CHECKPOINT_PAGES = 16384;
+
 export class Journal {
   /** the file as given to open (or ':memory:') */
   readonly file: string;
@@ -141,6 +149,8 @@ export class Journal {
   private seq: number | undefined;
   private readonly recordTx: (seq: number, events: readonly SimEvent[]) => string[];
   private readonly publishTx: (ids: readonly string[], at: number) => void;
+  /** WAL checkpoints on a worker thread (open's backgroundCheckpointMs); undefined: SQLite's own, at commits */
+  checkpointer: WalCheckpointer | undefined;
 
   private constructor(file: string, db: Database.Database, readonly: boolean) {
     this.file = file;
@@ -208,10 +218,14 @@ export class Journal {
    * checksums); after one, messages sent in the last second may be sent again. FULL would fsync every
    * commit, milliseconds each on a disk, against thousands of batches a second.
    *
+   * `backgroundCheckpointMs` (a writable file): a worker thread checkpoints the WAL every that many ms
+   * (checkpointer.ts) and this connection only past SAFETY_CHECKPOINT_PAGES — the live service's journal,
+   * whose commits carry alerts.
+   *
    * Throws an InputError naming the file when it is not a tocsin journal (not SQLite, or SQLite without the
    * journal's schema_version) or was written by a newer schema.
    */
-  static open(file: string, opts: { readonly?: boolean } = {}): Journal {
+  static open(file: string, opts: { readonly?: boolean; backgroundCheckpointMs?: number } = {}): Journal {
     const readonly = opts.readonly ?? false;
     let db: Database.Database;
     try {
@@ -225,7 +239,12 @@ export class Journal {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
       }
-      return new Journal(file, db, readonly);
+      const j = new Journal(file, db, readonly);
+      if (!readonly && file !== ':memory:' && opts.backgroundCheckpointMs !== undefined) {
+        db.pragma(`wal_autocheckpoint = ${SAFETY_CHECKPOINT_PAGES}`);
+        j.checkpointer = new WalCheckpointer(file, opts.backgroundCheckpointMs, () => db.pragma('wal_autocheckpoint = 1000'));
+      }
+      return j;
     } catch (err) {
       db.close();
       throw err;
@@ -531,6 +550,7 @@ export class Journal {
 
   /** Closes the file (SQLite checkpoints the log into it when this is the last connection). */
   close(): void {
+    void this.checkpointer?.stop();
     this.db.close();
   }
 }
