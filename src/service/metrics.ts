@@ -15,7 +15,8 @@ export interface MetricsSnapshot {
   /** the last message per reject reason (what a radar sends wrong) */
   lastReject: Record<string, string>;
   tracks: { live: number; confirmed: number; ballistic: number; confirmedTotal: number };
-  alerts: { messages: number; active: number };
+  /** publishErrors: alert messages whose publication failed after the stream had them (CAP file, journal mark) */
+  alerts: { messages: number; active: number; publishErrors: number };
   engagements: number;
   incidents: number;
   batches: number;
@@ -72,6 +73,7 @@ export class ServiceMetrics {
     });
     gauge('tocsin_alert_messages_total', 'alert messages issued', [], (g, s) => g.set(s.alerts.messages));
     gauge('tocsin_alerts_active', 'alerts not yet cleared', [], (g, s) => g.set(s.alerts.active));
+    gauge('tocsin_alert_publish_errors_total', 'alert messages whose CAP file or published mark failed (sent again after a restart)', [], (g, s) => g.set(s.alerts.publishErrors));
     gauge('tocsin_engagements_total', 'engagement events', [], (g, s) => g.set(s.engagements));
     gauge('tocsin_incidents_total', 'incidents', [], (g, s) => g.set(s.incidents));
     gauge('tocsin_engine_errors_total', 'batches the engine failed on (logged; the service goes on)', [], (g, s) => g.set(s.engineErrors));

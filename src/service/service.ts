@@ -111,6 +111,7 @@ export class Service {
   private batches = 0;
   private plotsProcessed = 0;
   private engineErrors = 0;
+  private alertPublishErrors = 0;
   private alertMessages = 0;
   private readonly acks = new Map<string, { by: string; t: number }>();
   private stopped = false;
@@ -274,9 +275,9 @@ export class Service {
     let early = false;
     try {
       // the batch's alerts leave as soon as they are journaled, before the incidents and the other outputs
-      const r = this.pipeline.step(plots, until, (alerts, fresh) => {
+      const r = this.pipeline.step(plots, until, (alerts, newIds) => {
         early = true;
-        this.publishAlerts(alerts as AlertEvent[], arrival, false, fresh);
+        this.publishAlerts(alerts as AlertEvent[], arrival, false, newIds);
       });
       events = r.events;
       fresh = r.newAlerts;
@@ -323,13 +324,18 @@ export class Service {
       sent.push(a);
     }
     if (!sent.length) return;
-    for (const a of sent) {
-      this.capFiles?.write(a);
-      this.alertMessages++;
+    this.alertMessages += sent.length;
+    try {
+      for (const a of sent) this.capFiles?.write(a);
+      // Published once every output has it. A crash before this line (after the stream had the message) sends it
+      // again after the restart, under the same id: at least once, never lost.
+      this.journal.markPublished(sent.map((a) => a.messageId), this.clock.now());
+    } catch (e) {
+      // (a full disk, a CAP folder gone): the stream has them; left unmarked, they go out again after a restart
+      this.alertPublishErrors++;
+      this.cfg.logger.error({ err: (e as Error).message, messageIds: sent.map((a) => a.messageId) }, 'alert publication incomplete: not marked published');
+      return;
     }
-    // Published once every output has it. A crash before this line (after the stream had the message) sends it
-    // again after the restart, under the same id: at least once, never lost.
-    this.journal.markPublished(sent.map((a) => a.messageId), this.clock.now());
     for (const a of sent) this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
   }
 
@@ -435,7 +441,7 @@ export class Service {
         ballistic: tr.filter((t) => t.status === 'confirmed' && t.cls === 'ballistic').length,
         confirmedTotal: this.pipeline.engine.tracker.nextTrackNumber - 1,
       },
-      alerts: { messages: this.alertMessages, active: this.live.alerts.size },
+      alerts: { messages: this.alertMessages, active: this.live.alerts.size, publishErrors: this.alertPublishErrors },
       engagements: this.live.engagements,
       // closed incidents are journaled; open ones are only in the builder (cheap: no report is built here)
       incidents: js.incidents + this.pipeline.incidents.openCount,

@@ -6,7 +6,7 @@
  * never carry the token.
  */
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,6 +16,7 @@ import { EnuFrame } from '../../src/geo/wgs84.js';
 import { encodeCat048 } from '../../src/io/asterix/cat048.js';
 import { loadSite } from '../../src/scenario/load.js';
 import { Service } from '../../src/service/service.js';
+import type { Journal } from '../../src/store/journal.js';
 import { CAP_XSD, xmllint } from '../helpers/xmllint.js';
 import { getJson, stream } from './serve-helpers.js';
 
@@ -116,6 +117,30 @@ describe('the live service API', () => {
     for (const id of [a.messageId, c.messageId]) docs.push(await (await fetch(`${base}/api/alerts/${id}.cap`)).text());
     const r = xmllint(docs, CAP_XSD);
     expect(r.valid, r.stderr).toEqual([true, true]);
+  });
+
+  it('a CAP file that cannot be written: the alert is on the stream, counted, logged, left unmarked to go out again; the service goes on', async () => {
+    const capDir = join(dir, 'alerts');
+    rmSync(capDir, { recursive: true });
+    writeFileSync(capDir, 'not a folder'); // every CAP write now fails (ENOTDIR), whoever runs the test
+    try {
+      const ws = await stream(base);
+      const res = await fetch(`${base}/api/alerts`, { method: 'POST', headers: auth, body: '{"zones":["embassy"],"stage":"early"}' });
+      expect(res.status).toBe(201);
+      const a = (await res.json()) as { messageId: string };
+      await new Promise((r) => setTimeout(r, 200));
+      expect(ws.messages.filter((m) => m['type'] === 'alert').map((m) => m['messageId'])).toEqual([a.messageId]);
+      ws.ws.close();
+      const m = await getJson<{ alerts: { publishErrors: number } }>(`${base}/api/metrics`);
+      expect(m.alerts.publishErrors).toBe(1);
+      expect(logs.join('')).toContain('alert publication incomplete: not marked published');
+      const journal = (service as unknown as { journal: Journal }).journal;
+      expect(journal.unpublished().map((x) => x.messageId)).toEqual([a.messageId]);
+      expect((await fetch(`${base}/api/health`)).status).toBe(200);
+    } finally {
+      rmSync(capDir);
+      mkdirSync(capDir);
+    }
   });
 
   it('switches a sensor off: its plots are refused and counted', async () => {
