@@ -85,6 +85,18 @@ export interface ScheduleOptions {
   sectors?: number;
 }
 
+/** Revolution and sector (0 … sectors − 1, by the beam's place in its turn) of time t. */
+function sectorOf(timing: ScanTiming, sectors: number, t: number): [number, number] {
+  const k = revolutionOf(timing, t);
+  const j = sectors === 1 ? 0 : Math.min(sectors - 1, Math.floor(((t - revolutionStart(timing, k)) / timing.period) * sectors));
+  return [k, j];
+}
+
+/** When the beam leaves sector j of revolution k: its end boundary (the last sector's is north, the next turn's start). */
+function crossingOf(timing: ScanTiming, sectors: number, k: number, j: number): number {
+  return j === sectors - 1 ? revolutionStart(timing, k + 1) : revolutionStart(timing, k) + ((j + 1) * timing.period) / sectors;
+}
+
 /**
  * Runs the scenario once (deterministic for a seed) and groups every sensor's plots by antenna revolution
  * (or sector): a group for every revolution (sector) that ends within the scenario, with or without plots.
@@ -110,9 +122,7 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
     // (without guns the engine is not run: nothing it decides could change the plots)
     onPlots: (plots, until) => {
       for (const p of plots) {
-        const timing = timings.get(p.sensorId)!;
-        const k = revolutionOf(timing, p.t);
-        const sector = sectors === 1 ? 0 : Math.min(sectors - 1, Math.floor(((p.t - revolutionStart(timing, k)) / timing.period) * sectors));
+        const [k, sector] = sectorOf(timings.get(p.sensorId)!, sectors, p.t);
         const key = keyOf(p.sensorId, k, sector);
         let list = bySector.get(key);
         if (!list) bySector.set(key, (list = []));
@@ -126,10 +136,9 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
   for (const s of scenario.site.sensors) {
     const timing = timings.get(s.id)!;
     for (let k = 0; ; k++) {
-      const from = revolutionStart(timing, k);
-      if (from + timing.period > run.truth.end) break;
+      if (revolutionStart(timing, k + 1) > run.truth.end) break;
       for (let j = 0; j < sectors; j++) {
-        const crossing = j === sectors - 1 ? revolutionStart(timing, k + 1) : from + ((j + 1) * timing.period) / sectors;
+        const crossing = crossingOf(timing, sectors, k, j);
         const plots = bySector.get(keyOf(s.id, k, j)) ?? [];
         bySector.delete(keyOf(s.id, k, j));
         groups.push({ sendAt: Math.max(crossing, plots.at(-1)?.t ?? -Infinity), crossing, sensorId: s.id, revolution: k, sector: j, plots });
@@ -140,9 +149,8 @@ export function replaySchedule(scenario: Scenario, opts: ScheduleOptions = {}): 
   for (const plots of bySector.values()) {
     const p0 = plots[0]!;
     const timing = timings.get(p0.sensorId)!;
-    const k = revolutionOf(timing, p0.t);
-    const j = sectors === 1 ? 0 : Math.min(sectors - 1, Math.floor(((p0.t - revolutionStart(timing, k)) / timing.period) * sectors));
-    const crossing = j === sectors - 1 ? revolutionStart(timing, k + 1) : revolutionStart(timing, k) + ((j + 1) * timing.period) / sectors;
+    const [k, j] = sectorOf(timing, sectors, p0.t);
+    const crossing = crossingOf(timing, sectors, k, j);
     groups.push({ sendAt: Math.max(crossing, plots.at(-1)!.t), crossing, sensorId: p0.sensorId, revolution: k, sector: j, plots });
   }
   groups.sort((a, b) => a.sendAt - b.sendAt || (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
