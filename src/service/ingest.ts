@@ -1,25 +1,27 @@
 /**
- * The live service's CAT048 ingest: from "a UDP datagram arrived" to "time-ordered plots ready for the engine".
+ * The live service's radar ingest: from "a UDP datagram arrived" to "time-ordered plots ready for the engine".
  * Pure — no sockets, no timers: the caller passes the bytes, the source address and the service clock's time.
  *
  * Per datagram: source allow-list, per-source token bucket, size limit, then the CAT048 + CAT034 decoder (its
- * structural rejects counted as it counts them), then per plot: sensor switched off, time skew against the clock, plot from
- * the future, duplicate (doubled network paths), late (older than what the engine already has). Accepted plots
- * wait in a reorder buffer (a binary heap) until `take(now)` releases them in time order.
+ * structural rejects counted as it counts them), then per plot: sensor switched off, time skew against the
+ * clock, plot from the future, duplicate (doubled network paths), late (older than what the engine already
+ * has). Accepted plots wait in a reorder buffer (a binary heap) until `take(now)` releases them in time order;
+ * CAT034 crossings get the same time checks and move their radar's watermark (below).
  *
  * Release point: min over enabled sensors of the sensor's watermark, never past `now`, never moving back:
  *   watermark(s) = max(min(lastArrival(s) − transit, maxT(s)), now − silentAfter(period(s)))
  * lastArrival(s) is the arrival (service clock) of the last datagram that brought an accepted plot or CAT034
  * north marker / sector crossing of s, maxT(s) the latest accepted plot or crossing time of s (each counted no
- * later than its own datagram's arrival − transit). A crossing says
- * the antenna passed a sector boundary at its time, and the radar sends it after that sector's plots: so a
- * radar with nothing to report in a sector still moves its watermark, and the others' plots do not wait for it. A radar sends one datagram per revolution (or sector) with the plots
- * measured before it was sent, so once it arrived nothing measured earlier is still on its way — except plots
- * of the same revolution in a following datagram, which lie after the plots already seen: hence maxT. The
- * arrival caps the watermark, so a corrupt timestamp inside a datagram cannot move it further than its arrival
- * (less `transit`, the radars' delay from a revolution's end to its datagram's arrival) and make the other
- * plots late. A revolution split over several datagrams is released as it comes, even with a take() between
- * them. A sensor that sends nothing counts as silent after silentAfter(period): the others wait no longer.
+ * later than its own datagram's arrival − transit). A radar sends one datagram per revolution (or sector) with
+ * the plots measured before it was sent, so once it arrived nothing measured earlier is still on its way —
+ * except plots of the same revolution in a following datagram, which lie after the plots already seen: hence
+ * maxT. A crossing says the antenna passed a sector boundary at its time, and the radar sends it after that
+ * sector's plots: so a radar with nothing to report in a sector still moves its watermark, and the others'
+ * plots do not wait for it. The arrival caps the watermark, so a corrupt timestamp inside a datagram cannot
+ * move it further than its arrival (less `transit`, the radars' delay from a revolution's end to its
+ * datagram's arrival) and make the other plots late. A revolution split over several datagrams is released
+ * as it comes, even with a take() between them. A sensor that sends nothing counts as silent after
+ * silentAfter(period): the others wait no longer.
  *
  * Late is t < released `until` (strictly: a plot at exactly `until` still keeps the engine's time order, which
  * the tracker checks the same way), so a plot sharing a 1/128-s tick with the last released one is not lost.
