@@ -177,7 +177,7 @@ export function register(program: Command): void {
     .option('--site <file>', 'site YAML file (sensors by SAC/SIC, zones, assets, interceptors)')
     .option('--db <file>', 'SQLite journal (WAL); ":memory:" for none', './tocsin.db')
     .option('--http <host:port>', 'HTTP API, WebSocket stream and display', '127.0.0.1:8080')
-    .option('--asterix-in <host:port>', 'UDP address for ASTERIX CAT048 plots', '127.0.0.1:30048')
+    .option('--asterix-in <host:port>', 'UDP address for ASTERIX CAT048 plots and CAT034 north markers / sector crossings', '127.0.0.1:30048')
     .option('--asterix-out <host:port>', 'send CAT062 system tracks to this UDP address')
     .option('--cot-out <host:port>', 'send Cursor-on-Target events to this UDP address (e.g. 239.2.3.1:6969 for TAK multicast)')
     .option('--cot-tcp <host:port>', 'stream Cursor-on-Target events to a TAK server over TCP')
