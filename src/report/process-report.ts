@@ -36,6 +36,8 @@ export interface ProcessReport {
   /** pcap packets that were not UDP over IP (or were fragments, or cut short) */
   skippedPackets: number;
   plots: number;
+  /** CAT034 service messages read (north markers, sector crossings): valid, not needed offline */
+  serviceMessages: number;
   rejected: { total: number; reasons: Array<{ reason: RejectReason; count: number; lastMessage: string }> };
   sensors: Array<{ sensor: string; sac: number; sic: number; plots: number; first?: string; last?: string; spanSeconds: number }>;
   engine: EngineStats;
@@ -66,6 +68,7 @@ export function processReport(file: string, site: Site, rec: Recording, stats: E
     datagrams: rec.datagrams,
     skippedPackets: rec.skipped,
     plots: rec.plots.length,
+    serviceMessages: rec.serviceMessages,
     rejected: {
       total: rec.rejects.total,
       reasons: REJECT_REASONS.filter((k) => rec.rejects.counts[k] > 0).map((k) => ({ reason: k, count: rec.rejects.counts[k], lastMessage: rec.rejects.last[k] ?? '' })),
@@ -115,6 +118,7 @@ export function processReportMarkdown(rep: ProcessReport): string {
   lines.push(rep.start !== undefined ? `Plots from ${rep.start} to ${rep.end}.` : 'No plot was accepted.', '');
   lines.push('## Plots', '');
   lines.push(`Accepted: ${n(rep.plots)}. Rejected: ${n(rep.rejected.total)}.`, '');
+  if (rep.serviceMessages > 0) lines.push(`Also read: ${n(rep.serviceMessages)} CAT034 service messages (north markers, sector crossings; not needed offline).`, '');
   if (rep.rejected.reasons.length > 0) {
     lines.push('| rejected because | count | last message |', '|---|---|---|');
     for (const x of rep.rejected.reasons) lines.push(`| ${x.reason} | ${n(x.count)} | ${x.lastMessage.replace(/\|/g, '\\|')} |`);

@@ -1,6 +1,9 @@
 /** readRecording: a pcap or .ast built from a simulated scenario gives back every plot, in time order, dated right. */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
+import { Engine } from '../../src/engine/engine.js';
+import { encodeCat034 } from '../../src/io/asterix/cat034.js';
+import { processReport, processReportMarkdown } from '../../src/report/process-report.js';
 import { HEIGHT_LSB, RHO_LSB, THETA_LSB } from '../../src/io/asterix/cat048.js';
 import { REJECT_REASONS } from '../../src/io/asterix/rejects.js';
 import { DAY } from '../../src/io/asterix/time.js';
@@ -66,6 +69,24 @@ describe('readRecording of the 2021-12-19 scenario', () => {
     expect(rec.date).toBeUndefined();
     expectTimeOrdered(rec);
     expectSamePlots(rec.plots, ORIGINAL);
+  });
+
+  it('a capture with the radars’ CAT034 crossings (appended and on their own): the same plots, the crossings counted, nothing refused', () => {
+    const withCrossings = datagrams.flatMap((d) => {
+      const sac = d.payload[6]!;
+      const sic = d.payload[7]!;
+      const marker = encodeCat034(sac, sic, d.time, 90);
+      const joined = new Uint8Array(d.payload.length + marker.length);
+      joined.set(d.payload);
+      joined.set(marker, d.payload.length);
+      return [{ ...d, payload: joined }, { ...d, payload: encodeCat034(sac, sic, d.time) }];
+    });
+    const rec = readRecording(pcapFile(withCrossings), site);
+    expect(rec.rejects.total).toBe(0);
+    expect(rec.serviceMessages).toBe(2 * datagrams.length);
+    expectSamePlots(rec.plots, ORIGINAL);
+    const report = processReportMarkdown(processReport('x.pcap', site, rec, new Engine(site).stats, { siteSeconds: 0, readSeconds: 0, engineSeconds: 0, totalSeconds: 0 }));
+    expect(report).toContain(`Also read: ${(2 * datagrams.length).toLocaleString('en-US')} CAT034 service messages`);
   });
 
   it('the .ast of the same datagrams gives the same plots as the pcap', () => {
