@@ -1,7 +1,7 @@
 /**
  * The live service's pipeline with its journal: plots in (time-ordered batches) → journal → engine → alerts
- * journaled and handed out → incidents → journal → events out. No sockets, no timers: the service (service.ts) feeds it; the restart path uses the
- * same code.
+ * journaled and handed out → incidents → journal → events out. No sockets, no timers: the service (service.ts)
+ * feeds it; the restart path uses the same code.
  *
  * Write-ahead: every batch is journaled before the engine sees it, and what the engine and the incident
  * builder produce (alerts, engagements, track state changes, incidents) is journaled before the service

@@ -107,7 +107,8 @@ function chainExact(buf: Uint8Array): boolean {
 
 /**
  * Walks the data blocks of a datagram (or of a whole .ast file), handing each block of a category in
- * `decoders` to that category's decoder and counting everything refused. Resynchronisation rule, when the LEN chain does not land exactly on the end:
+ * `decoders` to that category's decoder and counting everything refused. Resynchronisation rule, when the LEN
+ * chain does not land exactly on the end:
  *  - a block is trusted if its records fill it exactly; a block whose records break is still trusted (its
  *    content is bad, counted with the record's reason) when the bytes after it parse as blocks to the end;
  *  - otherwise its LEN is wrong: the records decoded whole before the break are kept, one `bad-length` (or
