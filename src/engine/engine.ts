@@ -2,7 +2,12 @@
  * The engine: everything below the I/O layer, driven by time-ordered plot batches. The simulator feeds it
  * simulated plots, `tocsin process` decoded recordings and the live service decoded UDP; nothing here knows
  * which. Pipeline per batch: tracker (gate, assign, filter, initiate, classify) → prediction (impact point
- * and launch point of every confirmed ballistic track, at each of its updates) → events.
+ * of every confirmed ballistic track, at each of its updates) → warnings and engagements → [the batch's
+ * alerts handed out] → launch points of those predictions → events.
+ *
+ * The launch point goes last because nothing that warns or engages reads it (it serves the search and the
+ * report), and its back-propagation costs as much as the impact's: a warning waits for half the prediction
+ * work it used to. The events returned are the same as if it had been computed with the impact point.
  */
 import { EnuFrame } from '../geo/wgs84.js';
 import type { Plot } from '../sense/plot.js';
@@ -78,6 +83,8 @@ export class Engine {
   private readonly predictOpts: Parameters<typeof predictImpact>[5];
   private readonly trackerEvents: TrackerEvent[] = [];
   private readonly toPredict = new Set<Track>();
+  /** the batch's predictions still without their launch point, with their tracks (see ingest) */
+  private readonly launchDue: { tr: Track; ev: PredictionEvent }[] = [];
   private out: SimEvent[] = [];
   /** last prediction per live track (for the service and the display) */
   readonly predictions = new Map<number, PredictionEvent>();
@@ -110,9 +117,12 @@ export class Engine {
 
   /**
    * Takes the plots measured up to `until` (UTC s; time-ordered, each t ≤ until) and returns the events they
-   * produced (track, prediction), time-ordered.
+   * produced (track, prediction, alert, engagement), time-ordered. `onAlerts`, when given, gets the batch's
+   * alert messages (time-ordered, as they stand in the result) as soon as every one of them is decided —
+   * before the launch points are computed; it may throw, which aborts the batch (its launch points and the
+   * return).
    */
-  ingest(plots: readonly Plot[], until: number): SimEvent[] {
+  ingest(plots: readonly Plot[], until: number, onAlerts?: (alerts: SimEvent[]) => void): SimEvent[] {
     this.out = [];
     const te = this.trackerEvents;
     te.length = 0;
@@ -162,6 +172,12 @@ export class Engine {
       }
     }
     for (const a of this.alerts.tick(until)) this.pushAlert(a);
+    if (onAlerts) {
+      // (a stable sort of the alerts alone: the order they will have in the sorted result)
+      const alerts = this.out.filter((ev) => ev.type === 'alert');
+      if (alerts.length) onAlerts(alerts.sort((a, b) => a.t - b.t));
+    }
+    this.launchPoints();
     const s = this.tracker.stats;
     this.stats.plots = s.plots;
     this.stats.unknownSensor = s.unknownSensor;
@@ -261,7 +277,7 @@ export class Engine {
       if (p) {
         this.out.push(p);
         this.predictions.set(tr.id, p);
-        this.opts.onPrediction?.(tr, p);
+        this.launchDue.push({ tr, ev: p });
         for (const a of this.alerts.onPrediction(p)) this.pushAlert(a);
         this.engagement?.onPrediction(p, { x: tr.ekf.x, P: tr.ekf.P, t: tr.ekf.t });
       }
@@ -269,6 +285,27 @@ export class Engine {
     this.toPredict.clear();
   }
 
+  /**
+   * The launch points of the batch's predictions (the events already out get them in place), each from the
+   * state its impact point came from: nothing between the two changes a track's filter or threat class.
+   */
+  private launchPoints(): void {
+    for (const { tr, ev } of this.launchDue) {
+      const ekf = tr.ekf;
+      const threat = tr.threat?.cls;
+      const rocketType: ThreatType | undefined = threat === 'rocket-122' || threat === 'rocket-107' ? threat : undefined;
+      const launch = predictLaunch(ekf.x, ekf.P, ekf.t, this.frame, this.site.terrainAlt, { ...this.predictOpts, ...(rocketType ? { rocketType } : {}) });
+      if (launch) {
+        ev.launch = { lat: launch.lat, lon: launch.lon };
+        ev.launchTime = launch.t;
+        ev.launchCovEN = launch.covEN;
+      }
+      this.opts.onPrediction?.(tr, ev);
+    }
+    this.launchDue.length = 0;
+  }
+
+  /** The impact point of a track's current state (its launch point comes later: launchPoints). */
   private predict(tr: Track): PredictionEvent | undefined {
     const ekf = tr.ekf;
     const imp = predictImpact(ekf.x, ekf.P, ekf.t, this.frame, this.site.terrainAlt, this.predictOpts);
@@ -276,8 +313,6 @@ export class Engine {
     this.stats.predictions++;
     tr.impactTime = imp.t;
     const threat = tr.threat?.cls;
-    const rocketType: ThreatType | undefined = threat === 'rocket-122' || threat === 'rocket-107' ? threat : undefined;
-    const launch = predictLaunch(ekf.x, ekf.P, ekf.t, this.frame, this.site.terrainAlt, { ...this.predictOpts, ...(rocketType ? { rocketType } : {}) });
     const ev: PredictionEvent = {
       type: 'prediction',
       t: ekf.t,
@@ -288,11 +323,6 @@ export class Engine {
       covEN: imp.covEN,
     };
     if (threat) ev.threat = threat;
-    if (launch) {
-      ev.launch = { lat: launch.lat, lon: launch.lon };
-      ev.launchTime = launch.t;
-      ev.launchCovEN = launch.covEN;
-    }
     return ev;
   }
 

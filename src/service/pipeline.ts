@@ -104,11 +104,13 @@ export class Pipeline {
   }
 
   private run(seq: number, plots: readonly Plot[], until: number, onAlerts?: AlertHandler): StepResult {
-    const produced = this.engine.ingest(plots, until);
-    // the alerts first, in their own transaction (the restore path journals them the same way)
-    const alerts = produced.filter((ev) => ev.type === 'alert');
-    const newAlerts = new Set(alerts.length ? this.journal.record(seq, alerts) : []);
-    if (alerts.length) onAlerts?.(alerts, newAlerts);
+    // the alerts first, in their own transaction, as soon as the engine has decided them (before it computes
+    // the launch points); the restore path journals them the same way
+    let newAlerts = new Set<string>();
+    const produced = this.engine.ingest(plots, until, (alerts) => {
+      newAlerts = new Set(this.journal.record(seq, alerts));
+      onAlerts?.(alerts, newAlerts);
+    });
     const events: SimEvent[] = [];
     // the incident builder wants the plots (first detections) and the events, in time order
     const all: SimEvent[] = plots.map(plotEvent);
