@@ -31,12 +31,6 @@ const BELOW_GROUND = 100;
 /** mean Earth radius for the curvature drop of the local up axis, m */
 const R_EARTH = 6371000;
 
-interface BufferedPlot {
-  t: number;
-  sensor: string;
-  pos: Float64Array;
-}
-
 export interface ChainPlot {
   t: number;
   sensor: string;
@@ -59,11 +53,23 @@ export function firstOfChain(chain: DetectionChain, launchTime?: number): FirstD
   return first ? { t: first.t, sensor: first.sensor, plots: kept.length } : undefined;
 }
 
+/**
+ * The plots of the last 2·LOOKBACK seconds in time order, as flat typed arrays (time, site ENU position, sensor
+ * index) rather than an object per plot: `chain` walks up to 15 s of them per newly confirmed track — in a
+ * 1,000-round salvo ≈ 15,000 plots for each of ~1,000 confirmations within seconds — and that walk over
+ * contiguous numbers is several times faster than over scattered objects.
+ */
 export class PlotHistory {
   private readonly frame: EnuFrame;
-  private readonly sensors = new Map<string, TrackerSensor>();
-  private buf: BufferedPlot[] = [];
+  private readonly sensors = new Map<string, { index: number; s: TrackerSensor }>();
+  private readonly sensorIds: string[] = [];
+  private t = new Float64Array(1024);
+  private pos = new Float64Array(3 * 1024);
+  private sensor = new Int32Array(1024);
+  /** plots [head, len) are live */
   private head = 0;
+  private len = 0;
+  private readonly scratch = new Float64Array(3);
   /** first plot per truth id (simulation only; clutter excluded) */
   readonly truthFirst = new Map<string, { t: number; sensor: string }>();
 
@@ -72,7 +78,10 @@ export class PlotHistory {
   constructor(site: Site) {
     this.frame = new EnuFrame(site.origin);
     this.terrainUp = site.terrainAlt - site.origin.alt;
-    for (const s of site.sensors) this.sensors.set(s.id, trackerSensor(s, this.frame));
+    for (const s of site.sensors) {
+      this.sensors.set(s.id, { index: this.sensorIds.length, s: trackerSensor(s, this.frame) });
+      this.sensorIds.push(s.id);
+    }
   }
 
   add(p: PlotEvent): void {
@@ -81,44 +90,83 @@ export class PlotHistory {
     }
     const s = this.sensors.get(p.sensor);
     if (!s || !(p.range > 0)) return;
-    const pos = new Float64Array(3);
-    plotToSite(s, p.range, p.az * DEG2RAD, p.el * DEG2RAD, pos);
-    this.buf.push({ t: p.t, sensor: p.sensor, pos });
     // forget what is too old to matter (amortised compaction)
-    while (this.head < this.buf.length && this.buf[this.head]!.t < p.t - 2 * LOOKBACK) this.head++;
-    if (this.head > 4096 && this.head > this.buf.length / 2) {
-      this.buf = this.buf.slice(this.head);
-      this.head = 0;
+    while (this.head < this.len && this.t[this.head]! < p.t - 2 * LOOKBACK) this.head++;
+    if (this.len === this.t.length) this.makeRoom();
+    const k = this.len++;
+    plotToSite(s.s, p.range, p.az * DEG2RAD, p.el * DEG2RAD, this.scratch);
+    this.t[k] = p.t;
+    this.pos[3 * k] = this.scratch[0]!;
+    this.pos[3 * k + 1] = this.scratch[1]!;
+    this.pos[3 * k + 2] = this.scratch[2]!;
+    this.sensor[k] = s.index;
+  }
+
+  /** Full: drops the forgotten plots when they are at least half the buffer, else doubles it. */
+  private makeRoom(): void {
+    const live = this.len - this.head;
+    if (this.head >= live) {
+      this.t.copyWithin(0, this.head, this.len);
+      this.pos.copyWithin(0, 3 * this.head, 3 * this.len);
+      this.sensor.copyWithin(0, this.head, this.len);
+    } else {
+      const cap = 2 * this.t.length;
+      const t = new Float64Array(cap);
+      const pos = new Float64Array(3 * cap);
+      const sensor = new Int32Array(cap);
+      t.set(this.t.subarray(this.head, this.len));
+      pos.set(this.pos.subarray(3 * this.head, 3 * this.len));
+      sensor.set(this.sensor.subarray(this.head, this.len));
+      this.t = t;
+      this.pos = pos;
+      this.sensor = sensor;
     }
+    this.len = live;
+    this.head = 0;
   }
 
   /** The plots chained backwards from a track's first confirmed state, newest first (empty without plots). */
   chain(tr: TrackEvent): DetectionChain {
     const p = this.frame.geodeticToEnu(tr.lat, tr.lon, tr.alt);
-    const v = [tr.vE, tr.vN, tr.vU];
+    let p0 = p[0]!;
+    let p1 = p[1]!;
+    let p2 = p[2]!;
+    let v0 = tr.vE;
+    let v1 = tr.vN;
+    let v2 = tr.vU;
     let ta = tr.t;
     const out: DetectionChain = [];
-    for (let i = this.buf.length - 1; i >= this.head; i--) {
-      const b = this.buf[i]!;
-      if (b.t > tr.t + 1e-6) continue;
-      const dt = b.t - ta; // ≤ 0
-      if (dt < -MAX_STEP || b.t < tr.t - LOOKBACK) break;
-      const px = p[0]! + v[0]! * dt;
-      const py = p[1]! + v[1]! * dt;
-      const pz = p[2]! + v[2]! * dt - 0.5 * G * dt * dt;
+    const T = this.t;
+    const pos = this.pos;
+    for (let i = this.len - 1; i >= this.head; i--) {
+      const bt = T[i]!;
+      if (bt > tr.t + 1e-6) continue;
+      const dt = bt - ta; // ≤ 0
+      if (dt < -MAX_STEP || bt < tr.t - LOOKBACK) break;
+      const px = p0 + v0 * dt;
+      const py = p1 + v1 * dt;
+      const pz = p2 + v2 * dt - 0.5 * G * dt * dt;
       // height above the terrain, roughly (local up less the curvature drop): underground means before launch
       if (pz - (px * px + py * py) / (2 * R_EARTH) < this.terrainUp - BELOW_GROUND) break;
-      const d = Math.hypot(b.pos[0]! - px, b.pos[1]! - py, b.pos[2]! - pz);
-      if (d > GATE_M + 0.5 * GATE_ACCEL * dt * dt) continue;
-      out.push({ t: b.t, sensor: b.sensor });
+      const bx = pos[3 * i]!;
+      const by = pos[3 * i + 1]!;
+      const bz = pos[3 * i + 2]!;
+      const ex = bx - px;
+      const ey = by - py;
+      const ez = bz - pz;
+      const gate = GATE_M + 0.5 * GATE_ACCEL * dt * dt;
+      if (ex * ex + ey * ey + ez * ez > gate * gate) continue;
+      out.push({ t: bt, sensor: this.sensorIds[this.sensor[i]!]! });
       if (-dt >= 0.3) {
         // the velocity the two positions imply (mid-interval gravity ignored: < 5 m/s over a step)
-        for (let k = 0; k < 3; k++) v[k] = 0.5 * v[k]! + 0.5 * ((p[k]! - b.pos[k]!) / -dt);
+        v0 = 0.5 * v0 + 0.5 * ((p0 - bx) / -dt);
+        v1 = 0.5 * v1 + 0.5 * ((p1 - by) / -dt);
+        v2 = 0.5 * v2 + 0.5 * ((p2 - bz) / -dt);
       }
-      p[0] = b.pos[0]!;
-      p[1] = b.pos[1]!;
-      p[2] = b.pos[2]!;
-      ta = b.t;
+      p0 = bx;
+      p1 = by;
+      p2 = bz;
+      ta = bt;
     }
     return out;
   }
