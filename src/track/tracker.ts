@@ -120,6 +120,14 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   fastCeiling: 6000,
 };
 
+/** GateBase.d layout: p 0–2, v 3–5, a 6–8, then these, then P (6×6, row-major) at P_AT. */
+const G_T = 9;
+const G_Q = 10;
+const G_TRPP = 11;
+const G_TRVV = 12;
+const G_SPEED = 13;
+const P_AT = 16;
+
 /** χ² quantiles for 3 and 4 degrees of freedom. */
 const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
   0.99: [11.345, 13.277],
@@ -127,14 +135,47 @@ const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
   0.999: [16.266, 18.467],
 };
 
-/** A gating base: position, velocity and acceleration at time t, the 6×6 covariance and the process noise q. */
+/**
+ * A gating base: position, velocity and acceleration at time t, the 6×6 covariance and the process noise q.
+ *
+ * Everything lives in one Float64Array `d` (p, v, a, t, q, then the traces of the position and velocity blocks
+ * of P and the speed, which `seal` derives, then P at P_AT): every batch sweeps the search sphere of every
+ * live track (Tracker.searchSphere), and a track's base then costs a cache line or two of contiguous numbers
+ * rather than one object per vector. The service meets that sweep with cold caches (its batches come after
+ * pauses, when other work has evicted them), where each scattered object is a miss. p, v, a and P are views
+ * into `d`.
+ */
 export class GateBase {
-  readonly p = new Float64Array(3);
-  readonly v = new Float64Array(3);
-  readonly a = new Float64Array(3);
-  t = 0;
-  readonly P = new Float64Array(36);
-  q = 0;
+  readonly d = new Float64Array(P_AT + 36);
+  readonly p = this.d.subarray(0, 3);
+  readonly v = this.d.subarray(3, 6);
+  readonly a = this.d.subarray(6, 9);
+  readonly P = this.d.subarray(P_AT, P_AT + 36);
+
+  get t(): number {
+    return this.d[G_T]!;
+  }
+
+  set t(v: number) {
+    this.d[G_T] = v;
+  }
+
+  get q(): number {
+    return this.d[G_Q]!;
+  }
+
+  set q(v: number) {
+    this.d[G_Q] = v;
+  }
+
+  /** Derives the traces and the speed; call after p, v, a, P are set. */
+  seal(): void {
+    const d = this.d;
+    const P = this.P;
+    d[G_TRPP] = P[0]! + P[7]! + P[14]!;
+    d[G_TRVV] = P[21]! + P[28]! + P[35]!;
+    d[G_SPEED] = norm3(d[3]!, d[4]!, d[5]!);
+  }
 }
 
 export class Track {
@@ -484,13 +525,13 @@ export class Tracker {
    * bounded by Cauchy–Schwarz); plus the motion within the batch.
    */
   private searchSphere(g: GateBase, tMid: number, half: number, out: Float64Array): void {
-    const dt = tMid - g.t;
-    const ex = g.p[0]! + dt * (g.v[0]! + 0.5 * dt * g.a[0]!);
-    const ey = g.p[1]! + dt * (g.v[1]! + 0.5 * dt * g.a[1]!);
-    const ez = g.p[2]! + dt * (g.v[2]! + 0.5 * dt * g.a[2]!);
-    const P = g.P;
-    const trPP = P[0]! + P[7]! + P[14]!;
-    const trVV = P[21]! + P[28]! + P[35]!;
+    const d = g.d;
+    const dt = tMid - d[G_T]!;
+    const ex = d[0]! + dt * (d[3]! + 0.5 * dt * d[6]!);
+    const ey = d[1]! + dt * (d[4]! + 0.5 * dt * d[7]!);
+    const ez = d[2]! + dt * (d[5]! + 0.5 * dt * d[8]!);
+    const trPP = d[G_TRPP]!;
+    const trVV = d[G_TRVV]!;
     const adt = Math.abs(dt) + half;
     let meas = 0;
     const list = this.sensorList;
@@ -504,11 +545,10 @@ export class Tracker {
       const m = sg.range * sg.range + (dx * dx + dy * dy + dz * dz) * (sg.az * sg.az + sg.el * sg.el);
       if (m > meas) meas = m;
     }
-    const speed = norm3(g.v[0]!, g.v[1]!, g.v[2]!);
     out[0] = ex;
     out[1] = ey;
     out[2] = ez;
-    out[3] = Math.sqrt(this.gate4 * (2 * (trPP + adt * adt * trVV) + g.q * adt * adt * adt + meas)) + speed * half + 20;
+    out[3] = Math.sqrt(this.gate4 * (2 * (trPP + adt * adt * trVV) + d[G_Q]! * adt * adt * adt + meas)) + d[G_SPEED]! * half + 20;
   }
 
   /** The search-sphere bound at the plot's own time and range (pos: the batch's plots in site ENU). */
@@ -520,9 +560,8 @@ export class Tracker {
       const e = pos[3 * j + a]! - (g.p[a]! + dtj * (g.v[a]! + 0.5 * dtj * g.a[a]!));
       d2 += e * e;
     }
-    const P = g.P;
-    const trPP = P[0]! + P[7]! + P[14]!;
-    const trVV = P[21]! + P[28]! + P[35]!;
+    const trPP = g.d[G_TRPP]!;
+    const trVV = g.d[G_TRVV]!;
     const sg = s.sigmas;
     return d2 <= this.gate4 * (2 * (trPP + adj * adj * trVV) + g.q * adj * adj * adj + sg.range * sg.range + pl.range * pl.range * (sg.az * sg.az + sg.el * sg.el));
   }
@@ -710,6 +749,7 @@ export class Tracker {
     g.P.set(tr.cv.P);
     g.q = tr.cv.q;
     g.t = tr.cv.t;
+    g.seal();
   }
 
   /** Gating base g from a ballistic state x (7) and covariance P (7×7) at time t. */
@@ -732,6 +772,7 @@ export class Tracker {
     if (t - tr.born <= this.opts.boostAge) q += this.opts.boostAccel * this.opts.boostAccel;
     g.q = q;
     g.t = t;
+    g.seal();
   }
 
   private initiate(batch: Plot[], sensorsOf: TrackerSensor[], taken: Uint8Array, out: TrackerEvent[]): void {
