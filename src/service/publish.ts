@@ -2,12 +2,14 @@
  * The live service's outputs, each pushed as soon as the pipeline hands over an event (never polled):
  * - WsHub: the WebSocket stream `/api/stream` — every event as one JSON text message;
  * - Cat062Out: ASTERIX CAT062 system tracks over UDP, one datagram per batch (split at 1472 bytes);
- * - CapFiles: each alert message as a CAP 1.2 file `<messageId>.cap.xml`.
+ * - CapFiles: each alert message as a CAP 1.2 file `<messageId>.cap.xml`, rendered after the batch's other
+ *   outputs and written off the main thread.
  * A slow or broken consumer never holds up the others: a WebSocket client that cannot keep up is dropped
  * (counted), a UDP send error is counted.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { capXml } from '../io/cap.js';
@@ -150,8 +152,14 @@ export class CapFiles {
     mkdirSync(dir, { recursive: true });
   }
 
-  write(a: AlertEvent): void {
-    writeFileSync(join(this.dir, `${a.messageId}.cap.xml`), capXml(a, this.site, { sender: this.sender }));
+  /**
+   * Renders and writes one message's file; resolves once it is written. The rendering waits for the current
+   * task to end (a batch's CAT062 and stream updates go first) and the write runs on libuv's thread pool: a
+   * salvo's dozens of messages a batch no longer hold up the next batch (they were 8 % of its time).
+   */
+  async write(a: AlertEvent): Promise<void> {
+    await null;
+    await writeFile(join(this.dir, `${a.messageId}.cap.xml`), capXml(a, this.site, { sender: this.sender }));
     this.written++;
   }
 }

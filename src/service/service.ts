@@ -102,6 +102,8 @@ export class Service {
   private cotTcp: CotTcpSender | undefined;
   private readonly cotOpts: CotOptions;
   private capFiles: CapFiles | undefined;
+  /** alert publications whose CAP files are still being written (stop waits for them) */
+  private readonly publishing = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private pending = false;
@@ -310,7 +312,9 @@ export class Service {
 
   /**
    * Sends alert messages out — state, WebSocket, CAP files — those new to the journal (`fresh`) or, on restore,
-   * every one given (the journal's unsent); each is marked published after it left, then logged.
+   * every one given (the journal's unsent). The stream has them at once; the CAP files are written off the
+   * main thread (CapFiles.write), and once every file is written the messages are marked published, then
+   * logged.
    */
   private publishAlerts(alerts: readonly AlertEvent[], arrival: Arrival | undefined, restoring: boolean, fresh?: ReadonlySet<string>): void {
     const sent: AlertEvent[] = [];
@@ -325,18 +329,22 @@ export class Service {
     }
     if (!sent.length) return;
     this.alertMessages += sent.length;
-    try {
-      for (const a of sent) this.capFiles?.write(a);
-      // Published once every output has it. A crash before this line (after the stream had the message) sends it
-      // again after the restart, under the same id: at least once, never lost.
-      this.journal.markPublished(sent.map((a) => a.messageId), this.clock.now());
-    } catch (e) {
-      // (a full disk, a CAP folder gone): the stream has them; left unmarked, they go out again after a restart
-      this.alertPublishErrors++;
-      this.cfg.logger.error({ err: (e as Error).message, messageIds: sent.map((a) => a.messageId) }, 'alert publication incomplete: not marked published');
-      return;
-    }
-    for (const a of sent) this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
+    const capFiles = this.capFiles;
+    const done = (capFiles ? Promise.all(sent.map((a) => capFiles.write(a))) : Promise.resolve()).then(
+      () => {
+        // Published once every output has it. A crash before this line (after the stream had the message)
+        // sends it again after the restart, under the same id: at least once, never lost.
+        this.journal.markPublished(sent.map((a) => a.messageId), this.clock.now());
+        for (const a of sent) this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
+      },
+      (e: unknown) => {
+        // (a full disk, a CAP folder gone): the stream has them; left unmarked, they go out again after a restart
+        this.alertPublishErrors++;
+        this.cfg.logger.error({ err: (e as Error).message, messageIds: sent.map((a) => a.messageId) }, 'alert publication incomplete: not marked published');
+      },
+    );
+    this.publishing.add(done);
+    void done.finally(() => this.publishing.delete(done));
   }
 
   /**
@@ -603,6 +611,8 @@ export class Service {
     this.cat062?.close();
     this.cotUdp?.close();
     await this.cotTcp?.close();
+    // the alerts' CAP files still being written, and their published marks
+    await Promise.allSettled([...this.publishing]);
     this.journal.close();
   }
 }
