@@ -120,13 +120,13 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   fastCeiling: 6000,
 };
 
-/** GateBase.d layout: p 0–2, v 3–5, a 6–8, then these, then P (6×6, row-major) at P_AT. */
+/** GateBase.d layout: p 0–2, v 3–5, a 6–8, then these. */
 const G_T = 9;
 const G_Q = 10;
 const G_TRPP = 11;
 const G_TRVV = 12;
 const G_SPEED = 13;
-const P_AT = 16;
+const G_SIZE = 14;
 
 /** χ² quantiles for 3 and 4 degrees of freedom. */
 const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
@@ -138,19 +138,19 @@ const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
 /**
  * A gating base: position, velocity and acceleration at time t, the 6×6 covariance and the process noise q.
  *
- * Everything lives in one Float64Array `d` (p, v, a, t, q, then the traces of the position and velocity blocks
- * of P and the speed, which `seal` derives, then P at P_AT): every batch sweeps the search sphere of every
- * live track (Tracker.searchSphere), and a track's base then costs a cache line or two of contiguous numbers
- * rather than one object per vector. The service meets that sweep with cold caches (its batches come after
- * pauses, when other work has evicted them), where each scattered object is a miss. p, v, a and P are views
- * into `d`.
+ * Every batch sweeps the search sphere of every live track (Tracker.searchSphere); `d` holds all that sweep
+ * reads in one contiguous array — p, v, a (copied by `seal`), t, q, the traces of the position and velocity
+ * blocks of P and the speed — so a track's base costs it a cache line or two rather than one object per
+ * vector. The service meets that sweep with cold caches (its batches come after pauses, when other work has
+ * evicted them), where each scattered object is a miss. (p, v, a and P stay separate arrays: views into one
+ * buffer would cost five allocations per base, and clutter makes bases by the thousand.)
  */
 export class GateBase {
-  readonly d = new Float64Array(P_AT + 36);
-  readonly p = this.d.subarray(0, 3);
-  readonly v = this.d.subarray(3, 6);
-  readonly a = this.d.subarray(6, 9);
-  readonly P = this.d.subarray(P_AT, P_AT + 36);
+  readonly p = new Float64Array(3);
+  readonly v = new Float64Array(3);
+  readonly a = new Float64Array(3);
+  readonly P = new Float64Array(36);
+  readonly d = new Float64Array(G_SIZE);
 
   get t(): number {
     return this.d[G_T]!;
@@ -168,10 +168,15 @@ export class GateBase {
     this.d[G_Q] = v;
   }
 
-  /** Derives the traces and the speed; call after p, v, a, P are set. */
+  /** Fills the rest of `d` (p, v, a, the traces, the speed); call after p, v, a, P are set. */
   seal(): void {
     const d = this.d;
     const P = this.P;
+    for (let k = 0; k < 3; k++) {
+      d[k] = this.p[k]!;
+      d[3 + k] = this.v[k]!;
+      d[6 + k] = this.a[k]!;
+    }
     d[G_TRPP] = P[0]! + P[7]! + P[14]!;
     d[G_TRVV] = P[21]! + P[28]! + P[35]!;
     d[G_SPEED] = norm3(d[3]!, d[4]!, d[5]!);
