@@ -124,6 +124,8 @@ export class Engine {
    */
   ingest(plots: readonly Plot[], until: number, onAlerts?: (alerts: SimEvent[]) => void): SimEvent[] {
     this.out = [];
+    // (left over only when a batch was aborted by its onAlerts: those predictions were never returned)
+    this.launchDue.length = 0;
     const te = this.trackerEvents;
     te.length = 0;
     this.tracker.process(plots, until, te);

@@ -330,19 +330,19 @@ export class Service {
     if (!sent.length) return;
     this.alertMessages += sent.length;
     const capFiles = this.capFiles;
-    const done = (capFiles ? Promise.all(sent.map((a) => capFiles.write(a))) : Promise.resolve()).then(
-      () => {
+    const done = (capFiles ? Promise.all(sent.map((a) => capFiles.write(a))) : Promise.resolve())
+      .then(() => {
         // Published once every output has it. A crash before this line (after the stream had the message)
         // sends it again after the restart, under the same id: at least once, never lost.
         this.journal.markPublished(sent.map((a) => a.messageId), this.clock.now());
         for (const a of sent) this.cfg.logger.info({ messageId: a.messageId, stage: a.stage, zones: a.zones, restored: restoring }, 'alert sent');
-      },
-      (e: unknown) => {
-        // (a full disk, a CAP folder gone): the stream has them; left unmarked, they go out again after a restart
+      })
+      .catch((e: unknown) => {
+        // (a full disk, a CAP folder gone, the journal failing the mark): the stream has them; left unmarked,
+        // they go out again after a restart
         this.alertPublishErrors++;
         this.cfg.logger.error({ err: (e as Error).message, messageIds: sent.map((a) => a.messageId) }, 'alert publication incomplete: not marked published');
-      },
-    );
+      });
     this.publishing.add(done);
     void done.finally(() => this.publishing.delete(done));
   }

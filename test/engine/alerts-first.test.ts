@@ -56,4 +56,32 @@ describe('Engine.ingest hands the alerts over first', () => {
     // the same prediction objects got their launch points after the hand-over
     expect(withLaunch).toBeGreaterThan(0);
   });
+
+  it('a batch its onAlerts aborts leaves nothing behind for the next batch’s launch points', () => {
+    const bs = batches();
+    const seen: { t: number; until: number }[] = [];
+    let until = NaN;
+    const eng = new Engine(scenario.site, { met: scenario.environment, onPrediction: (_tr, p) => seen.push({ t: p.t, until }) });
+    let aborted = -1;
+    for (const [i, b] of bs.entries()) {
+      until = b.until;
+      if (aborted < 0) {
+        try {
+          eng.ingest(b.plots, b.until, () => {
+            throw new Error('journal failed');
+          });
+        } catch {
+          // the hook threw after the batch's predictions were made, before their launch points
+          aborted = i;
+          expect([...eng.predictions.values()].some((p) => p.t > b.until - 0.5)).toBe(true);
+        }
+        continue;
+      }
+      eng.ingest(b.plots, b.until);
+    }
+    expect(aborted).toBeGreaterThan(0);
+    expect(seen.length).toBeGreaterThan(0);
+    // every prediction reported came from the batch that reported it, none from the aborted one
+    for (const s of seen) expect(s.t).toBeGreaterThan(s.until - 0.5);
+  });
 });
