@@ -129,12 +129,14 @@ describe('tocsin serve killed with SIGKILL mid-salvo and restarted', () => {
     // 'lost' — and the guns' timing after the gap need not match the recorded interception, so whether the
     // service reports r1 shot down or fallen is not asserted here; test/engage/live-kill.test.ts does that.)
     expect(incidents.length).toBe(1);
-    const inc = incidents[0]!.json as { projectiles: { outcome: string }[]; status: string };
+    const inc = incidents[0]!.json as { projectiles: ({ outcome: string } & Record<string, unknown>)[]; status: string };
     expect(inc.status).toBe('closed');
     const outcomes = inc.projectiles.map((p) => p.outcome);
     expect(outcomes).not.toContain('in flight');
     expect(inc.projectiles.length).toBeGreaterThanOrEqual(2);
     expect(inc.projectiles.length).toBeLessThanOrEqual(3);
-    expect(outcomes.filter((o) => o !== 'lost').length).toBe(2);
+    // (the message: each projectile's track, outcome and confirmation, for a failure's diagnosis)
+    const story = JSON.stringify(inc.projectiles.map((p) => [p['trackId'], p.outcome, (p['confirmed'] as { t?: number } | undefined)?.t]));
+    expect(outcomes.filter((o) => o !== 'lost').length, story).toBe(2);
   }, 180_000);
 });
