@@ -964,7 +964,7 @@ export class Tracker {
     for (let i = 0; i < n; i++) {
       if (gone[i]) continue;
       const a = tracks[i]!;
-      const r = 3 * Math.sqrt(a.g.P[0]! + a.g.P[7]! + a.g.P[14]!) + 100;
+      const r = 3 * Math.sqrt(a.g.d[G_TRPP]!) + 100;
       const k = Math.min(grid.query(px[3 * i]!, px[3 * i + 1]!, px[3 * i + 2]!, r, found), found.length);
       for (let c = 0; c < k; c++) {
         const j = found[c]!;
