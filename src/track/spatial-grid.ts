@@ -44,6 +44,8 @@ export class SpatialGrid {
   private gen: Int32Array;
   private curGen = 1;
   private nCells = 0;
+  /** query()'s sphere, passed on to querySphere */
+  private readonly centre = new Float64Array(4);
 
   /**
    * cellSize in metres; a good choice is about twice the usual query radius (a query then probes at most
@@ -111,6 +113,24 @@ export class SpatialGrid {
    * out.length are written (check the return value).
    */
   query(x: number, y: number, z: number, radius: number, out: Int32Array): number {
+    const c = this.centre;
+    c[0] = x;
+    c[1] = y;
+    c[2] = z;
+    c[3] = radius;
+    return this.querySphere(c, out);
+  }
+
+  /**
+   * query() with the sphere passed as [x, y, z, radius] in a typed array: for hot loops. A call V8 does not
+   * inline boxes every double argument into a fresh heap number; a typed array passes them unboxed (the
+   * tracker queries once per track per batch, and that garbage was paid for in scavenges).
+   */
+  querySphere(c: Float64Array, out: Int32Array): number {
+    const x = c[0]!;
+    const y = c[1]!;
+    const z = c[2]!;
+    const radius = c[3]!;
     if (this.n === 0 || !(radius >= 0)) return 0;
     const inv = this.inv;
     const r2 = radius * radius;

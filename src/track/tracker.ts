@@ -346,6 +346,18 @@ export class Tracker {
   /** data time of the last duplicate check */
   private lastMerge = -Infinity;
   private readonly sphere2 = new Float64Array(4);
+  /** the batch's middle time and half its span (searchSphere reads them: doubles passed to a call that V8
+   *  does not inline are boxed, one heap number each, a track a batch) */
+  private readonly span = new Float64Array(2);
+  /** gateNis' result, for the same reason */
+  private readonly nisOut = new Float64Array(1);
+  /** initiation's pool-grid query result (grown when a query finds more) */
+  private initFound = new Int32Array(256);
+  /** the duplicate check's grid and scratch */
+  private readonly mergeGrid = new SpatialGrid(500, 1024);
+  private mergePx = new Float64Array(3 * 1024);
+  private mergeGone = new Uint8Array(1024);
+  private mergeFound = new Int32Array(64);
   private readonly zp = new Float64Array(4);
   private readonly H = new Float64Array(4 * NX);
   private readonly Heff = new Float64Array(4 * 6);
@@ -433,8 +445,8 @@ export class Tracker {
     }
     const tFirst = batch[0]!.t;
     const tLast = batch[n - 1]!.t;
-    const tMid = 0.5 * (tFirst + tLast);
-    const half = 0.5 * (tLast - tFirst);
+    this.span[0] = 0.5 * (tFirst + tLast);
+    this.span[1] = 0.5 * (tLast - tFirst);
     const tracks = this.tracks;
     const nT = tracks.length;
     if (this.rowToCol.length < nT) this.rowToCol = new Int32Array(Math.max(2 * nT, 256));
@@ -450,14 +462,13 @@ export class Tracker {
       const g2 = tr.dualGate ? tr.g2 : undefined;
       // search sphere: the primary base's, grown to hold the other base's when the class is undecided
       const sphere = this.sphere;
-      this.searchSphere(g, tMid, half, sphere);
-      let radius = sphere[3]!;
+      this.searchSphere(g, sphere);
       if (g2) {
         const s2 = this.sphere2;
-        this.searchSphere(g2, tMid, half, s2);
-        radius = Math.max(radius, s2[3]! + norm3(s2[0]! - sphere[0]!, s2[1]! - sphere[1]!, s2[2]! - sphere[2]!));
+        this.searchSphere(g2, s2);
+        sphere[3] = Math.max(sphere[3]!, s2[3]! + norm3(s2[0]! - sphere[0]!, s2[1]! - sphere[1]!, s2[2]! - sphere[2]!));
       }
-      const k = grid.query(sphere[0]!, sphere[1]!, sphere[2]!, radius, found);
+      const k = grid.querySphere(sphere, found);
       const cnt = Math.min(k, found.length);
       this.stats.candidates += cnt;
       for (let c = 0; c < cnt; c++) {
@@ -469,8 +480,15 @@ export class Tracker {
         const in2 = g2 !== undefined && this.withinBound(g2, pl, s, pos, j);
         if (!in1 && !in2) continue;
         this.stats.exactGates++;
-        let nis = in1 ? this.gateNis(g, pl, s) : Infinity;
-        if (in2) nis = Math.min(nis, this.gateNis(g2, pl, s));
+        let nis = Infinity;
+        if (in1) {
+          this.gateNis(g, pl, s);
+          nis = this.nisOut[0]!;
+        }
+        if (in2) {
+          this.gateNis(g2, pl, s);
+          nis = Math.min(nis, this.nisOut[0]!);
+        }
         const m = pl.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
         if (nis <= (m === 4 ? this.gate4 : this.gate3)) {
           const e = edges[this.sensorIndex.get(s)!]!;
@@ -529,8 +547,10 @@ export class Tracker {
    * q·Δt³ + the worst sensor's σr² + d²(σaz² + σel²) at the track's distance d (the cross-covariance term is
    * bounded by Cauchy–Schwarz); plus the motion within the batch.
    */
-  private searchSphere(g: GateBase, tMid: number, half: number, out: Float64Array): void {
+  private searchSphere(g: GateBase, out: Float64Array): void {
     const d = g.d;
+    const tMid = this.span[0]!;
+    const half = this.span[1]!;
     const dt = tMid - d[G_T]!;
     const ex = d[0]! + dt * (d[3]! + 0.5 * dt * d[6]!);
     const ey = d[1]! + dt * (d[4]! + 0.5 * dt * d[7]!);
@@ -574,9 +594,10 @@ export class Tracker {
   /**
    * Normalised innovation of plot against the track's gating base extrapolated to the plot's time: position
    * and velocity by constant acceleration, covariance by the linear transition plus the model's process noise
-   * (over ≤ 1–2 s this is what the full filter would predict, to well inside the gate's tolerance).
+   * (over ≤ 1–2 s this is what the full filter would predict, to well inside the gate's tolerance). Into
+   * nisOut[0].
    */
-  private gateNis(g: GateBase, plot: Plot, s: TrackerSensor): number {
+  private gateNis(g: GateBase, plot: Plot, s: TrackerSensor): void {
     const dt = plot.t - g.t;
     const x = this.x7;
     for (let a = 0; a < 3; a++) {
@@ -632,7 +653,7 @@ export class Tracker {
     const nu1 = wrapPi(plot.az - this.zp[1]!);
     const nu2 = plot.el - this.zp[2]!;
     const nu3 = m === 4 ? plot.rangeRate! - this.zp[3]! : 0;
-    return quadInv(S, m, nu0, nu1, nu2, nu3);
+    this.nisOut[0] = quadInv(S, m, nu0, nu1, nu2, nu3);
   }
 
   private updateTrack(tr: Track, plot: Plot, s: TrackerSensor, out: TrackerEvent[]): void {
@@ -783,12 +804,21 @@ export class Tracker {
   private initiate(batch: Plot[], sensorsOf: TrackerSensor[], taken: Uint8Array, out: TrackerEvent[]): void {
     const o = this.opts;
     const tNow = batch[batch.length - 1]!.t;
-    // drop pool entries too old to pair
-    this.pool = this.pool.filter((e) => tNow - e.t <= o.initDtMax);
+    // drop pool entries too old to pair (in place: this runs at every batch)
+    const pool = this.pool;
+    let kept = 0;
+    for (let i = 0; i < pool.length; i++) {
+      const e = pool[i]!;
+      if (tNow - e.t <= o.initDtMax) pool[kept++] = e;
+    }
+    pool.length = kept;
     const pg = this.poolGrid;
     pg.clear();
-    this.pool.forEach((e, k) => pg.insert(k, e.p[0]!, e.p[1]!, e.p[2]!));
-    let found = new Int32Array(256);
+    for (let k = 0; k < kept; k++) {
+      const p = pool[k]!.p;
+      pg.insert(k, p[0]!, p[1]!, p[2]!);
+    }
+    let found = this.initFound;
     const fresh: PoolEntry[] = [];
     for (let j = 0; j < batch.length; j++) {
       if (taken[j]) continue;
@@ -801,10 +831,15 @@ export class Tracker {
       fresh.push(entry);
       if (this.pool.length === 0) continue;
       const radius = o.vMax * o.initDtMax + 200;
-      let k = pg.query(p[0]!, p[1]!, p[2]!, radius, found);
+      const c4 = this.sphere;
+      c4[0] = p[0]!;
+      c4[1] = p[1]!;
+      c4[2] = p[2]!;
+      c4[3] = radius;
+      let k = pg.querySphere(c4, found);
       if (k > found.length) {
-        found = new Int32Array(2 * k);
-        k = pg.query(p[0]!, p[1]!, p[2]!, radius, found);
+        found = this.initFound = new Int32Array(2 * k);
+        k = pg.querySphere(c4, found);
       }
       const cands: { e: PoolEntry; dt: number; score: number }[] = [];
       for (let c = 0; c < k; c++) {
@@ -823,7 +858,8 @@ export class Tracker {
         // difference between mean and end velocity under up to 30 m/s² of drag, and the Doppler σ.
         let score = 0;
         let ok = true;
-        for (const q of [entry, e]) {
+        for (let qi = 0; qi < 2; qi++) {
+          const q = qi === 0 ? entry : e;
           const rr = q.plot.rangeRate;
           const srr = q.sensor.sigmas.rangeRate;
           if (rr === undefined || srr === undefined) continue;
@@ -843,7 +879,8 @@ export class Tracker {
       }
       // the most consistent pairs first (Doppler), the most recent look breaking ties
       cands.sort((a, b) => a.score - b.score || a.dt - b.dt);
-      for (const c of cands.slice(0, this.opts.initPairs)) this.startTrack(c.e, entry, out);
+      const nPairs = Math.min(cands.length, this.opts.initPairs);
+      for (let c = 0; c < nPairs; c++) this.startTrack(cands[c]!.e, entry, out);
     }
     for (const e of fresh) this.pool.push(e);
   }
@@ -949,23 +986,39 @@ export class Tracker {
     const tracks = this.tracks;
     const n = tracks.length;
     if (n < 2) return;
-    const grid = this.poolGrid; // free between batches: initiation rebuilds it
+    // a grid of its own, with cells about twice a confirmed track's query radius (the pool grid's 2 km cells
+    // held dozens of tracks each where a salvo converges, all distance-tested); scratch kept between checks
+    const grid = this.mergeGrid;
     grid.clear();
-    const px = new Float64Array(3 * n);
+    if (this.mergePx.length < 3 * n) {
+      this.mergePx = new Float64Array(6 * n);
+      this.mergeGone = new Uint8Array(2 * n);
+    }
+    const px = this.mergePx;
     for (let i = 0; i < n; i++) {
       const tr = tracks[i]!;
       const dt = until - tr.g.t;
       for (let a = 0; a < 3; a++) px[3 * i + a] = tr.g.p[a]! + dt * (tr.g.v[a]! + 0.5 * dt * tr.g.a[a]!);
       grid.insert(i, px[3 * i]!, px[3 * i + 1]!, px[3 * i + 2]!);
     }
-    const found = new Int32Array(32);
-    const gone = new Uint8Array(n);
+    const gone = this.mergeGone;
+    gone.fill(0, 0, n);
+    const c4 = this.sphere;
     let removed = 0;
     for (let i = 0; i < n; i++) {
       if (gone[i]) continue;
       const a = tracks[i]!;
-      const r = 3 * Math.sqrt(a.g.d[G_TRPP]!) + 100;
-      const k = Math.min(grid.query(px[3 * i]!, px[3 * i + 1]!, px[3 * i + 2]!, r, found), found.length);
+      c4[0] = px[3 * i]!;
+      c4[1] = px[3 * i + 1]!;
+      c4[2] = px[3 * i + 2]!;
+      c4[3] = 3 * Math.sqrt(a.g.d[G_TRPP]!) + 100;
+      let k = grid.querySphere(c4, this.mergeFound);
+      if (k > this.mergeFound.length) {
+        this.mergeFound = new Int32Array(2 * k);
+        k = grid.querySphere(c4, this.mergeFound);
+      }
+      // in track order, whatever the grid's: which twin pair is settled first must not depend on the cells
+      const found = this.mergeFound.subarray(0, k).sort();
       for (let c = 0; c < k; c++) {
         const j = found[c]!;
         if (j === i || gone[j]) continue;
