@@ -536,11 +536,12 @@ export class EngagementManager {
 
   /** Forgets tracks that ended or whose impact is long past (their ids stay in endedIds). */
   private purge(): void {
-    for (const [id, tr] of this.tracks) {
+    // values(), not entries: a [key, value] pair a track a batch is garbage the service's latency pays for
+    for (const tr of this.tracks.values()) {
       if (tr.engagedBy) continue;
       if (tr.ended || tr.pred.impactTime < this.now - 60) {
-        this.endedIds.add(id);
-        this.tracks.delete(id);
+        this.endedIds.add(tr.id);
+        this.tracks.delete(tr.id);
       }
     }
   }

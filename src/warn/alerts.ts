@@ -186,6 +186,8 @@ export class AlertManager {
   private readonly endedIds = new Set<number>();
   /** a track ended since the last sweep for ended tracks to forget (dueClears) */
   private endedSinceSweep = false;
+  /** no zone's all-clear is due before this (UTC s): dueClears' sweep is skipped until then */
+  private clearFloor = -Infinity;
   /** active zones (under an alert) by id */
   private readonly active = new Map<string, ZoneState>();
   /** alerts not yet closed, in creation order */
@@ -332,7 +334,8 @@ export class AlertManager {
 
   /** The clock: ends tracks lost without notice and issues the all-clears due by `t`. */
   tick(t: number): AlertEvent[] {
-    for (const tr of [...this.tracks.values()]) {
+    // (deleting the entry being visited, as endTrack may, is safe in a Map's iteration)
+    for (const tr of this.tracks.values()) {
       if (tr.ended || !tr.last) continue;
       const latest = this.latestImpact(tr.last);
       if (t >= latest + this.policy.lostTrackGraceSeconds) this.endTrack(tr, latest);
@@ -350,6 +353,7 @@ export class AlertManager {
   private endTrack(tr: TrackState, end: number): void {
     tr.ended = true;
     this.endedSinceSweep = true;
+    this.clearFloor = -Infinity;
     for (const zoneId of tr.zones.keys()) {
       const zs = this.active.get(zoneId);
       if (!zs || !zs.live.delete(tr.id)) continue;
@@ -387,11 +391,19 @@ export class AlertManager {
   }
 
   private dueClears(t: number, out: AlertEvent[]): void {
+    // it runs at every prediction: nothing to do before the earliest all-clear known to be due (a zone's due
+    // time only moves back when one of its tracks ends, and endTrack resets the floor)
+    if (t < this.clearFloor && !this.endedSinceSweep) return;
     let clearedAny = false;
+    let floor = Infinity;
     for (const alert of this.alerts) {
-      const cleared: ZoneState[] = [];
-      for (const zs of alert.zones.values()) if (this.clearDue(zs) <= t) cleared.push(zs);
-      if (cleared.length === 0) continue;
+      let cleared: ZoneState[] | undefined;
+      for (const zs of alert.zones.values()) {
+        const due = this.clearDue(zs);
+        if (due <= t) (cleared ??= []).push(zs);
+        else if (due < floor) floor = due;
+      }
+      if (cleared === undefined) continue;
       clearedAny = true;
       cleared.sort((a, b) => a.index - b.index);
       for (const zs of cleared) {
@@ -408,17 +420,18 @@ export class AlertManager {
         ),
       );
     }
+    this.clearFloor = floor;
     if (!clearedAny && !this.endedSinceSweep) return;
     for (let i = this.alerts.length - 1; i >= 0; i--) if (this.alerts[i]!.closed) this.alerts.splice(i, 1);
     // forget ended tracks none of whose zones is still active (that changes only when a track ends or a zone
     // clears: this sweep over every track is skipped otherwise — it ran at every prediction, thousands of
     // times a second in a 1,000-round salvo)
     this.endedSinceSweep = false;
-    for (const [id, tr] of this.tracks) {
+    for (const tr of this.tracks.values()) {
       if (!tr.ended) continue;
       let still = false;
       for (const zoneId of tr.zones.keys()) if (this.active.has(zoneId)) still = true;
-      if (!still) this.forget(id);
+      if (!still) this.forget(tr.id);
     }
   }
 

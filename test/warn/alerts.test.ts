@@ -189,6 +189,28 @@ describe('AlertManager', () => {
     expect(am.tick(T0 + 60).map((m) => [m.msgType, m.stage, m.zones])).toEqual([['Cancel', 'clear', ['A']]]);
   });
 
+  it('issues each all-clear at the first call at or after it is due, predictions of other tracks included', () => {
+    // track 1 warns A and lands at 30 (A due at 60), track 2 warns B and lands at 50 (B due at 80); track 3
+    // flies far from every zone and only drives the clock through onPrediction (no tick)
+    const am = new AlertManager(SITE);
+    const got: { t: number; stage: string; zones: string[] }[] = [];
+    const keep = (ms: AlertEvent[]): void => {
+      for (const m of ms) got.push({ t: m.t - T0, stage: m.stage, zones: m.zones });
+    };
+    keep(am.onPrediction(pred(1, 0, 0, 0, 100, 30)));
+    for (let t = 1; t <= 49; t++) {
+      keep(am.onPrediction(pred(2, t, 2500, 0, 100, 50)));
+      if (t === 30) keep(am.onTrackEnd(1, T0 + 30, 'impact'));
+    }
+    keep(am.onTrackEnd(2, T0 + 50, 'impact'));
+    for (let t = 50.5; t <= 90; t += 0.5) keep(am.onPrediction(pred(3, t, 0, -8000, 50, 120)));
+    const clears = got.filter((m) => m.stage === 'clear');
+    expect(clears).toEqual([
+      { t: 60, stage: 'clear', zones: ['A'] },
+      { t: 80, stage: 'clear', zones: ['B'] },
+    ]);
+  });
+
   it('two tracks on the same zone: one alert, the second joins with an Update; cleared after the later impact', () => {
     const am = new AlertManager(SITE);
     const a = feed(am, [pred(1, 0, 0, 0, 100, 30)]);
