@@ -172,10 +172,25 @@ export function rightTriangleProbability(h: number, s: number): number {
   return sum * u * INV_SQRT_2PI;
 }
 
-/** Signed standard-normal probability of the triangle (0, A, B): positive when A → B turns counter-clockwise. */
-function signedTriangle(ax: number, ay: number, bx: number, by: number): number {
+/** signedTriangle's result (see there) */
+const TRI = new Float64Array(1);
+
+/**
+ * Signed standard-normal probability of the triangle (0, A, B) into TRI[0]: positive when A → B turns
+ * counter-clockwise. A and B are the points at w[2a], w[2a + 1] and w[2b], w[2b + 1]: V8 does not inline this
+ * (its two inlined quadratures are too big), and doubles passed to or returned from such a call are boxed, a
+ * heap number each, an edge of every zone of every prediction.
+ */
+function signedTriangle(w: Float64Array, ia: number, ib: number): void {
+  const ax = w[2 * ia]!;
+  const ay = w[2 * ia + 1]!;
+  const bx = w[2 * ib]!;
+  const by = w[2 * ib + 1]!;
   const cross = ax * by - ay * bx;
-  if (cross === 0) return 0;
+  if (cross === 0) {
+    TRI[0] = 0;
+    return;
+  }
   const dx = bx - ax;
   const dy = by - ay;
   const len = Math.sqrt(dx * dx + dy * dy);
@@ -185,10 +200,11 @@ function signedTriangle(ax: number, ay: number, bx: number, by: number): number 
   const ta = ax * ux + ay * uy;
   const tb = bx * ux + by * uy;
   const h = Math.abs(cross) / len;
-  const pb = tb >= 0 ? rightTriangleProbability(h, tb) : -rightTriangleProbability(h, -tb);
-  const pa = ta >= 0 ? rightTriangleProbability(h, ta) : -rightTriangleProbability(h, -ta);
-  const p = pb - pa;
-  return cross > 0 ? p : -p;
+  // two call sites, not four: V8 inlines only so many, and a call left out boxes its doubles
+  const rb = rightTriangleProbability(h, Math.abs(tb));
+  const ra = rightTriangleProbability(h, Math.abs(ta));
+  const p = (tb >= 0 ? rb : -rb) - (ta >= 0 ? ra : -ra);
+  TRI[0] = cross > 0 ? p : -p;
 }
 
 /** Squared distance from (x, y) to the nearest edge of the projected ring (inside or out). */
@@ -353,14 +369,9 @@ export function polygonProbabilitiesEnu<T extends PolygonItem>(
       w[2 * i + 1] = (ring[2 * i + 1]! - mn - l21 * x) * inv22;
     }
     let sum = 0;
-    let px = w[2 * m - 2]!;
-    let py = w[2 * m - 1]!;
-    for (let i = 0; i < m; i++) {
-      const qx = w[2 * i]!;
-      const qy = w[2 * i + 1]!;
-      sum += signedTriangle(px, py, qx, qy);
-      px = qx;
-      py = qy;
+    for (let i = 0, prev = m - 1; i < m; prev = i++) {
+      signedTriangle(w, prev, i);
+      sum += TRI[0]!;
     }
     let p = sum * z.orientation;
     if (p < 0) p = 0;
