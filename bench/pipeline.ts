@@ -9,11 +9,14 @@
  * meets them, a sector apart. The difference is the machine, not the code: on a shared VM the caches are cold
  * after a pause (bench/service.ts prints the same factor for a fixed computation). So this splits the
  * service's latency figure into what the engine costs and what the machine adds.
+ *
+ * Also the garbage collector's pauses inside the measured batches (perf_hooks 'gc' entries): a scavenge costs
+ * 1–7 ms here, so how often one lands in a batch is a p99 matter, and it follows the engine's allocation rate.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { generateSalvo, DEFAULT_SALVO } from '../src/scenario/generate-salvo.js';
 import { parseScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/types.js';
@@ -52,13 +55,14 @@ function batchesOf(count: number, window: number, seed: number): { scenario: Sce
 }
 
 /** One pass; ms per batch in the window: [to the alerts handed over (batches with alerts), whole step]. */
-function pass(data: { scenario: Scenario; batches: Batch[] }, pauseMs: number): { alert: number[]; step: number[] } {
+function pass(data: { scenario: Scenario; batches: Batch[] }, pauseMs: number): { alert: number[]; step: number[]; spans: number[] } {
   const dir = mkdtempSync(join(tmpdir(), 'tocsin-bench-pipeline-'));
   const journal = Journal.open(join(dir, 'journal.db'), { backgroundCheckpointMs: 1000 });
   const pipe = new Pipeline(data.scenario.site, journal, { engine: { met: data.scenario.environment } });
   const pause = new Int32Array(new SharedArrayBuffer(4));
   const alert: number[] = [];
   const step: number[] = [];
+  const spans: number[] = []; // measured batches' [start, end] (performance.now), for the GC count
   try {
     for (const b of data.batches) {
       let confirmed = 0;
@@ -72,6 +76,7 @@ function pass(data: { scenario: Scenario; batches: Batch[] }, pauseMs: number): 
       });
       const ms = performance.now() - t0;
       if (!measured) continue;
+      spans.push(t0, t0 + ms);
       step.push(ms);
       if (!Number.isNaN(handed)) alert.push(handed);
     }
@@ -79,7 +84,32 @@ function pass(data: { scenario: Scenario; batches: Batch[] }, pauseMs: number): 
     journal.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { alert, step };
+  return { alert, step, spans };
+}
+
+/** GC pauses that started inside one of the spans: count (scavenges, others), total ms, batches hit. */
+function gcInside(gcs: readonly PerformanceEntry[], spans: readonly number[]): string {
+  let n = 0;
+  let minor = 0;
+  let ms = 0;
+  let hit = 0;
+  let k = 0;
+  const sorted = [...gcs].sort((a, b) => a.startTime - b.startTime);
+  for (let i = 0; i < spans.length; i += 2) {
+    const a = spans[i]!;
+    const b = spans[i + 1]!;
+    while (k < sorted.length && sorted[k]!.startTime < a) k++;
+    let any = false;
+    for (let j = k; j < sorted.length && sorted[j]!.startTime <= b; j++) {
+      const e = sorted[j]!;
+      n++;
+      ms += e.duration;
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
+      any = true;
+    }
+    if (any) hit++;
+  }
+  return `GC in the batches: ${n} pauses (${minor} scavenges), ${ms.toFixed(1)} ms, ${hit} of ${spans.length / 2} batches hit`;
 }
 
 const f = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -94,12 +124,24 @@ export async function bench(): Promise<void> {
       `(made in ${((performance.now() - t) / 1000).toFixed(1)} s); measured while ≥ ${MIN_CONFIRMED} tracks are confirmed. ` +
       'ms p50 / p99 (batches): to the alerts handed over; the whole step.',
   );
-  for (const pauseMs of [0, PAUSE_MS, 0, PAUSE_MS]) {
-    const r = pass(data, pauseMs);
-    const a = quantiles(r.alert);
-    const s = quantiles(r.step);
-    console.log(
-      `  ${pauseMs ? `after a ${pauseMs} ms pause` : 'back to back      '}  alert ${f(a.p50)} / ${f(a.p99)} (${a.n})   step ${f(s.p50)} / ${f(s.p99)} (${s.n})`,
-    );
+  const gcs: PerformanceEntry[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push(e);
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  try {
+    for (const pauseMs of [0, PAUSE_MS, 0, PAUSE_MS]) {
+      gcs.length = 0;
+      const r = pass(data, pauseMs);
+      await new Promise((resolve) => setTimeout(resolve, 10)); // the observer's entries arrive asynchronously
+      const a = quantiles(r.alert);
+      const s = quantiles(r.step);
+      console.log(
+        `  ${pauseMs ? `after a ${pauseMs} ms pause` : 'back to back      '}  alert ${f(a.p50)} / ${f(a.p99)} (${a.n})   step ${f(s.p50)} / ${f(s.p99)} (${s.n})   ` +
+          gcInside(gcs, r.spans),
+      );
+    }
+  } finally {
+    obs.disconnect();
   }
 }
