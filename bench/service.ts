@@ -335,6 +335,7 @@ async function latencyRun(client: ClientProxy, site: Site, sensors: string[], n:
   const counts = inWindow(s.confirmed, w0, w1).map(([, c]) => c).sort((a, b) => a - b);
   const batches = inWindow(s.batches, w0, w1);
   const tracks = inWindow(s.track, w0, w1);
+  const alertSamples = inWindow(s.alert, w0, w1).map(([, v]) => v!);
   const fastest = Math.min(...own.sensors.map((x) => x.period));
   const metrics = await stopService(s);
   return {
@@ -344,8 +345,8 @@ async function latencyRun(client: ClientProxy, site: Site, sensors: string[], n:
     reached,
     windowSeconds: w1 - w0,
     delay,
-    alert: q(inWindow(s.alert, w0, w1).map(([, v]) => v)),
-    alertSamples: inWindow(s.alert, w0, w1).map(([, v]) => v!),
+    alert: q(alertSamples),
+    alertSamples,
     track: q(tracks.map((x) => x[1])),
     parts: { wait: q(tracks.map((x) => x[2])), step: q(tracks.map((x) => x[3])), rest: q(tracks.map((x) => x[4])) },
     batchPlots: q(batches.map((b) => b[1])),

@@ -353,7 +353,6 @@ export class AlertManager {
   private endTrack(tr: TrackState, end: number): void {
     tr.ended = true;
     this.endedSinceSweep = true;
-    this.clearFloor = -Infinity;
     for (const zoneId of tr.zones.keys()) {
       const zs = this.active.get(zoneId);
       if (!zs || !zs.live.delete(tr.id)) continue;
@@ -392,7 +391,7 @@ export class AlertManager {
 
   private dueClears(t: number, out: AlertEvent[]): void {
     // it runs at every prediction: nothing to do before the earliest all-clear known to be due (a zone's due
-    // time only moves back when one of its tracks ends, and endTrack resets the floor)
+    // time only moves back when one of its tracks ends, and endTrack's endedSinceSweep forces the sweep)
     if (t < this.clearFloor && !this.endedSinceSweep) return;
     let clearedAny = false;
     let floor = Infinity;
