@@ -864,6 +864,16 @@ function hRow(outH: Float64Array, i: number, j0: number, j1: number, j2: number)
   outH[r + 6] = 0;
 }
 
+/**
+ * measure and measurementJacobian of one state in one pass (the radar-frame transform done once): the
+ * predicted measurement into outZ (4 slots), the m×7 Jacobian into outH.
+ */
+export function measureWithJacobian(x: Float64Array, frame: EnuFrame, radar: RadarLike, m: 3 | 4, outZ: Float64Array, outH: Float64Array): void {
+  toRadar(x, frame, radar);
+  polarFromRadar(outZ);
+  jacobianFromRadar(m, outH);
+}
+
 /** Measurement Jacobian (m×7, m = 3 without range rate, 4 with) into outH; see jacobianFromRadar. */
 export function measurementJacobian(x: Float64Array, frame: EnuFrame, radar: RadarLike, m: 3 | 4, outH: Float64Array): Float64Array {
   toRadar(x, frame, radar);
@@ -900,6 +910,29 @@ export interface BallisticEkfOptions extends EkfMet {
 
 const NOT_PD = 'BallisticEkf.update: innovation covariance not positive definite';
 
+// Workspaces of predict, update and nees, shared by every filter: nothing in them outlives one call. A track
+// then owns only its x and P (two arrays, ≈ 450 bytes) instead of thirteen; with 1,000 live tracks each
+// filter's own scratch (≈ 3 KB a track) was cold at every update, and shared it stays in L1.
+/** Φ (7×7) of the current RK4 step; its last row is e₇ᵀ for good (predict writes rows 0..5 only) */
+const PHI = new Float64Array(NX * NX);
+PHI[NX * NX - 1] = 1;
+/** Φ₀..₅·P (6×7) */
+const WS = new Float64Array(6 * NX);
+// update (m ≤ 4)
+const ZP = new Float64Array(4);
+const HM = new Float64Array(4 * NX);
+const HPM = new Float64Array(4 * NX);
+/** gain K (7×4) */
+const KG = new Float64Array(NX * 4);
+/** Joseph correction K·R − B·Hᵀ (7×4) */
+const DM = new Float64Array(NX * 4);
+/** (I − KH)·P */
+const BM = new Float64Array(NX * NX);
+// nees
+const WV = new Float64Array(NX);
+const XS_NEES = new Float64Array(NX);
+const LPM = new Float64Array(NX * NX);
+
 
 export class BallisticEkf {
   readonly frame: EnuFrame;
@@ -913,19 +946,6 @@ export class BallisticEkf {
   x = new Float64Array(NX);
   P = new Float64Array(NX * NX);
   t = 0;
-  // prediction workspaces
-  private readonly phi = new Float64Array(NX * NX);
-  private readonly xs = new Float64Array(NX);
-  private readonly W = new Float64Array(6 * NX);
-  // update workspaces (m ≤ 4)
-  private readonly zp = new Float64Array(4);
-  private readonly H = new Float64Array(4 * NX);
-  private readonly HP = new Float64Array(4 * NX);
-  private readonly Kg = new Float64Array(NX * 4); // gain K (7×4)
-  private readonly D = new Float64Array(NX * 4); // Joseph correction K·R − B·Hᵀ (7×4)
-  private readonly B = new Float64Array(NX * NX); // (I − KH)·P
-  private readonly wv = new Float64Array(NX);
-  private readonly LP = new Float64Array(NX * NX);
 
   constructor(opts: BallisticEkfOptions) {
     this.frame = opts.frame;
@@ -935,7 +955,6 @@ export class BallisticEkf {
     this.windEast = opts.wind?.east ?? 0;
     this.windNorth = opts.wind?.north ?? 0;
     this.temperatureOffsetK = opts.temperatureOffsetK ?? 0;
-    this.phi[NX * NX - 1] = 1; // Φ's last row is e₇ᵀ for good; predict writes rows 0..5 only
   }
 
   init(x0: ArrayLike<number>, P0: ArrayLike<number>, t: number): void {
@@ -987,7 +1006,7 @@ export class BallisticEkf {
   private assemblePhi(): void {
     const h = STEP_H[0]!;
     const Bs = BS;
-    const phi = this.phi;
+    const phi = PHI;
     const a = (h * h) / 6;
     const b = h / 6;
     const n3 = 3 * NX;
@@ -1012,8 +1031,8 @@ export class BallisticEkf {
   private propagateCovariance(): void {
     const h = STEP_H[0]!;
     const P = this.P;
-    const phi = this.phi;
-    const W = this.W;
+    const phi = PHI;
+    const W = WS;
     for (let i = 0; i < 6; i++) {
       const r = i * NX;
       const f0 = phi[r]!;
@@ -1065,9 +1084,9 @@ export class BallisticEkf {
     const m: 3 | 4 = z.rangeRate !== undefined && sigmas.rangeRate !== undefined ? 4 : 3;
     const x = this.x;
     const P = this.P;
-    const H = this.H;
-    const HP = this.HP;
-    const zp = this.zp;
+    const H = HM;
+    const HP = HPM;
+    const zp = ZP;
     toRadar(x, this.frame, radar);
     polarFromRadar(zp);
     jacobianFromRadar(m, H);
@@ -1133,7 +1152,7 @@ export class BallisticEkf {
     let logDetS = 2 * Math.log(l00) + 2 * Math.log(l11) + 2 * Math.log(l22);
     if (m === 4) logDetS += 2 * Math.log(l33);
     // Gain K = P·Hᵀ·S⁻¹: row j of K solves S·k = column j of HP (forward, then back substitution); x += K·ν.
-    const K = this.Kg;
+    const K = KG;
     for (let j = 0; j < NX; j++) {
       const y0 = HP[j]! / l00;
       const y1 = (HP[NX + j]! - l10 * y0) / l11;
@@ -1154,8 +1173,8 @@ export class BallisticEkf {
     //   B = (I − KH)·P = P − K·(HP)                           (HP is at hand)
     //   B·(I − KH)ᵀ + KRKᵀ = B − (B·Hᵀ)·Kᵀ + K·R·Kᵀ = B + D·Kᵀ,  D = K·R − B·Hᵀ   (7×4)
     // and only the upper triangle of the symmetric result is formed, then mirrored.
-    const B = this.B;
-    const D = this.D;
+    const B = BM;
+    const D = DM;
     for (let i = 0; i < NX; i++) {
       const r = i * NX;
       const k0 = K[4 * i]!;
@@ -1187,8 +1206,8 @@ export class BallisticEkf {
 
   /** Normalised estimation error squared (x − truth)ᵀ·P⁻¹·(x − truth) against a 7-D truth state. */
   nees(truthX: ArrayLike<number>): number {
-    for (let i = 0; i < NX; i++) this.wv[i] = this.x[i]! - truthX[i]!;
-    if (!cholesky(this.LP, this.P, NX)) return NaN;
-    return mahalanobis2(this.LP, this.wv, NX, this.xs);
+    for (let i = 0; i < NX; i++) WV[i] = this.x[i]! - truthX[i]!;
+    if (!cholesky(LPM, this.P, NX)) return NaN;
+    return mahalanobis2(LPM, WV, NX, XS_NEES);
   }
 }

@@ -30,7 +30,7 @@
 import type { EnuFrame } from '../geo/wgs84.js';
 import type { Plot } from '../sense/plot.js';
 import { Assigner } from './assign.js';
-import { BallisticEkf, NX, ballisticRhs, measure, measurementJacobian, wrapPi, type EkfMet } from './ballistic-ekf.js';
+import { BallisticEkf, NX, ballisticRhs, measureWithJacobian, wrapPi, type EkfMet } from './ballistic-ekf.js';
 import { CvEkf } from './cv-ekf.js';
 import { popcount32, recordHistory, trailingMisses } from './m-of-n.js';
 import { plotToSite, type TrackerSensor } from './sensors.js';
@@ -606,8 +606,7 @@ export class Tracker {
     }
     x[6] = 0;
     const m: 3 | 4 = plot.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
-    measure(x, this.frame, s, this.zp);
-    measurementJacobian(x, this.frame, s, m, this.H);
+    measureWithJacobian(x, this.frame, s, m, this.zp, this.H);
     // Heff = H·F with F = [[I, dt·I], [0, I]] (6 columns)
     const H = this.H;
     const He = this.Heff;
