@@ -361,6 +361,8 @@ export class Tracker {
   private readonly zp = new Float64Array(4);
   private readonly H = new Float64Array(4 * NX);
   private readonly Heff = new Float64Array(4 * 6);
+  /** gateNis' P·Heffᵀ (6×4) */
+  private readonly PHt = new Float64Array(6 * 4);
   private readonly S = new Float64Array(16);
   private readonly acc = new Float64Array(NX);
   private readonly cov3 = new Float64Array(9);
@@ -624,14 +626,25 @@ export class Tracker {
     const q3 = (g.q * adt * adt * adt) / 3;
     const q2 = (g.q * adt * adt) / 2;
     const q1 = g.q * adt;
+    // P·Heᵀ once per column c (6×m), then each S entry from it: the same sums in the same order as forming
+    // row a of P·Heᵀ inside every (r, c) pair, at a quarter of the multiplications
+    const PHt = this.PHt;
+    for (let c = 0; c < m; c++) {
+      const e0 = He[c * 6]!;
+      const e1 = He[c * 6 + 1]!;
+      const e2 = He[c * 6 + 2]!;
+      const e3 = He[c * 6 + 3]!;
+      const e4 = He[c * 6 + 4]!;
+      const e5 = He[c * 6 + 5]!;
+      for (let a = 0; a < 6; a++) {
+        const o = a * 6;
+        PHt[a * 4 + c] = 0 + P[o]! * e0 + P[o + 1]! * e1 + P[o + 2]! * e2 + P[o + 3]! * e3 + P[o + 4]! * e4 + P[o + 5]! * e5;
+      }
+    }
     for (let r = 0; r < m; r++) {
       for (let c = 0; c <= r; c++) {
         let sum = 0;
-        for (let a = 0; a < 6; a++) {
-          let row = 0;
-          for (let b = 0; b < 6; b++) row += P[a * 6 + b]! * He[c * 6 + b]!;
-          sum += He[r * 6 + a]! * row;
-        }
+        for (let a = 0; a < 6; a++) sum += He[r * 6 + a]! * PHt[a * 4 + c]!;
         for (let a = 0; a < 3; a++) {
           const rp = H[r * NX + a]!;
           const rv = H[r * NX + 3 + a]!;
