@@ -98,6 +98,9 @@ export function ecefToGeodetic(x: number, y: number, z: number): Geodetic {
   return { lat: phi / DEG, lon: lon / DEG, alt };
 }
 
+/** enuToGeodetic's ECEF point (read before it returns; the engine converts a track at each update) */
+const ECEF_SCRATCH = new Float64Array(3);
+
 /**
  * A local east-north-up frame anchored at an origin. The rotation matrix `r` is row-major 3×3 with rows
  * e, n, u expressed in ECEF: enu = r · (ecef − origin).
@@ -166,7 +169,7 @@ export class EnuFrame {
 
   /** ENU → geodetic. */
   enuToGeodetic(e: number, n: number, u: number): Geodetic {
-    const p = this.enuToEcef(e, n, u);
+    const p = this.enuToEcef(e, n, u, ECEF_SCRATCH);
     return ecefToGeodetic(p[0]!, p[1]!, p[2]!);
   }
 
