@@ -251,12 +251,12 @@ export class Track {
   }
 }
 
+/** Status changes of tracks (a track's updates go to the observer: one event object per plot was garbage). */
 export type TrackerEvent =
   | { kind: 'confirmed'; track: Track; t: number }
-  | { kind: 'updated'; track: Track; t: number; plot: Plot }
   | { kind: 'deleted'; track: Track; t: number; reason: 'missed' | 'coasted' | 'duplicate' | 'impact' };
 
-/** Sees the tracker's decisions (metrics, tests). Never called for tentative-track updates' plots? It is: all. */
+/** Sees every update of every track, tentative and confirmed, with its plot (the engine's events, metrics). */
 export interface TrackerObserver {
   update?(track: Track, plot: Plot): void;
 }
@@ -351,6 +351,10 @@ export class Tracker {
   private readonly span = new Float64Array(2);
   /** gateNis' result, for the same reason */
   private readonly nisOut = new Float64Array(1);
+  /** initiation's best pairs of one plot (initPairs of them): pool entries, scores, time differences */
+  private readonly initBest: PoolEntry[] = [];
+  private readonly initBestScore: Float64Array;
+  private readonly initBestDt: Float64Array;
   /** initiation's pool-grid query result (grown when a query finds more) */
   private initFound = new Int32Array(256);
   /** the duplicate check's grid and scratch */
@@ -384,9 +388,11 @@ export class Tracker {
     this.list = new Int32Array(this.sensorList.length);
     this.slot = Math.min(...sensors.map((s) => s.period));
     [this.gate3, this.gate4] = CHI2[this.opts.gateProbability];
+    this.initBestScore = new Float64Array(Math.max(1, this.opts.initPairs));
+    this.initBestDt = new Float64Array(Math.max(1, this.opts.initPairs));
   }
 
-  /** Live tracks (tentative and confirmed), in id order. */
+  /** Live tracks (tentative and confirmed), in id order: the tracker's own array, changed by the next process(). */
   get live(): readonly Track[] {
     return this.tracks;
   }
@@ -714,7 +720,6 @@ export class Tracker {
     if (tr.updates >= 3 && speed > tr.vMaxSeen) tr.vMaxSeen = speed;
     if (tr.cls === 'ballistic') tr.threat = estimateThreatClass(x[6]!, Math.sqrt(Math.max(0, ekf.P[48]!)), tr.vMaxSeen);
     this.setGatingBase(tr);
-    out.push({ kind: 'updated', track: tr, t: plot.t, plot });
     this.observer?.update?.(tr, plot);
   }
 
@@ -853,7 +858,13 @@ export class Tracker {
         found = this.initFound = new Int32Array(2 * k);
         k = pg.querySphere(c4, found);
       }
-      const cands: { e: PoolEntry; dt: number; score: number }[] = [];
+      // the initPairs best pairs by (score, dt), earlier candidates first on ties (what a stable sort of all
+      // of them gives), kept by insertion: no list and no sort per plot
+      const nBest = this.opts.initPairs;
+      const best = this.initBest;
+      const bestScore = this.initBestScore;
+      const bestDt = this.initBestDt;
+      let nFound = 0;
       for (let c = 0; c < k; c++) {
         const e = this.pool[found[c]!]!;
         const dt = plot.t - e.t;
@@ -887,12 +898,23 @@ export class Tracker {
           score += chi;
         }
         if (!ok) continue;
-        cands.push({ e, dt, score: score + 0.01 * dt });
+        // the most consistent pairs first (Doppler), the most recent look breaking ties
+        const sc = score + 0.01 * dt;
+        let at = Math.min(nFound, nBest);
+        while (at > 0 && (sc < bestScore[at - 1]! || (sc === bestScore[at - 1]! && dt < bestDt[at - 1]!))) at--;
+        if (at >= nBest) continue;
+        for (let q = Math.min(nFound, nBest - 1); q > at; q--) {
+          best[q] = best[q - 1]!;
+          bestScore[q] = bestScore[q - 1]!;
+          bestDt[q] = bestDt[q - 1]!;
+        }
+        best[at] = e;
+        bestScore[at] = sc;
+        bestDt[at] = dt;
+        nFound++;
       }
-      // the most consistent pairs first (Doppler), the most recent look breaking ties
-      cands.sort((a, b) => a.score - b.score || a.dt - b.dt);
-      const nPairs = Math.min(cands.length, this.opts.initPairs);
-      for (let c = 0; c < nPairs; c++) this.startTrack(cands[c]!.e, entry, out);
+      const nPairs = Math.min(nFound, nBest);
+      for (let c = 0; c < nPairs; c++) this.startTrack(best[c]!, entry, out);
     }
     for (const e of fresh) this.pool.push(e);
   }
@@ -955,8 +977,11 @@ export class Tracker {
 
   private housekeeping(until: number, out: TrackerEvent[]): void {
     const o = this.opts;
-    const keep: Track[] = [];
-    for (const tr of this.tracks) {
+    // the survivors compacted in place (order kept): a new array each batch was 5 % of the engine's garbage
+    const tracks = this.tracks;
+    let kept = 0;
+    for (let i = 0; i < tracks.length; i++) {
+      const tr = tracks[i]!;
       let dead: 'missed' | 'coasted' | 'impact' | undefined;
       while (tr.slotEnd <= until) {
         tr.history = recordHistory(tr.history, tr.hitInSlot, 32);
@@ -978,9 +1003,9 @@ export class Tracker {
         this.stats.deleted++;
         const t = dead === 'impact' ? tr.impactTime! : until;
         out.push({ kind: 'deleted', track: tr, t, reason: dead });
-      } else keep.push(tr);
+      } else tracks[kept++] = tr;
     }
-    this.tracks = keep;
+    tracks.length = kept;
     // twins form over revisits, not within a sector's batch: check at most every mergeEvery s of data time
     // (a batch of a 1/16 sector otherwise paid a grid of every track — 10 % of the engine at 1,000 tracks)
     if (until - this.lastMerge >= this.opts.mergeEvery - 1e-9) {
