@@ -91,6 +91,14 @@ export interface TrackerOptions {
   mergeEvery: number;
   /** m above the site: the speed rule applies below this height (jets cruise faster, far higher up) */
   fastCeiling: number;
+  /**
+   * Out-of-sequence plots (the live service releases each radar's plots as its sector closes, without waiting
+   * for the other radars): a plot older than its track's last update, but not older than the update before,
+   * is applied by reprocessing — the track goes back to its state before that update, takes the late plot,
+   * then the newer one again — so the track ends exactly where time-ordered plots would have left it. Costs a
+   * copy of the filters' state at every update. Off: such a plot is dropped (time-ordered input never has one).
+   */
+  outOfSequence: boolean;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
@@ -118,6 +126,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   fastSigmas: 3,
   mergeEvery: 0.5,
   fastCeiling: 6000,
+  outOfSequence: false,
 };
 
 /** GateBase.d layout: p 0–2, v 3–5, a 6–8, then these. */
@@ -133,6 +142,20 @@ const G_SIZE = 14;
  */
 const R_DUAL = 2 * G_SIZE;
 const ROW = 32;
+
+/** Track.prev layout (outOfSequence): both filters' x, P and t, then the classifier's and bookkeeping's numbers. */
+const SNAP_EKF_X = 0;
+const SNAP_EKF_P = SNAP_EKF_X + NX;
+const SNAP_EKF_T = SNAP_EKF_P + NX * NX;
+const SNAP_CV_X = SNAP_EKF_T + 1;
+const SNAP_CV_P = SNAP_CV_X + NX;
+const SNAP_CV_T = SNAP_CV_P + 36;
+const SNAP_LLR = SNAP_CV_T + 1;
+const SNAP_VMAX = SNAP_LLR + 1;
+const SNAP_UPDATES = SNAP_VMAX + 1;
+const SNAP_HITS = SNAP_UPDATES + 1;
+const SNAP_LAST_HIT = SNAP_HITS + 1;
+const SNAP_SIZE = SNAP_LAST_HIT + 1;
 
 /** χ² quantiles for 3 and 4 degrees of freedom. */
 const CHI2: Record<TrackerOptions['gateProbability'], [number, number]> = {
@@ -228,6 +251,15 @@ export class Track {
    */
   readonly g2 = new GateBase();
   dualGate = false;
+  /**
+   * TrackerOptions.outOfSequence: the state before the last update (see Tracker.snapshot for the layout), with
+   * that update's plot and sensor and the class and threat estimate it started from.
+   */
+  prev: Float64Array | undefined;
+  prevPlot: Plot | undefined;
+  prevSensor: TrackerSensor | undefined;
+  prevCls: TrackClass = 'unknown';
+  prevThreat: ThreatClassEstimate | undefined;
 
   /**
    * The filters are made on first use: most two-point tracks die before their first update (wrong pairs in
@@ -281,6 +313,10 @@ export interface TrackerStats {
   exactGates: number;
   /** tracks dropped as duplicates of another on the same object */
   merged: number;
+  /** plots applied out of sequence by reprocessing (outOfSequence) */
+  reordered: number;
+  /** plots older than the update before their track's last (outOfSequence), or than its last (off): dropped */
+  tooLate: number;
 }
 
 const G = 9.80665;
@@ -320,7 +356,7 @@ export class Tracker {
   readonly opts: TrackerOptions;
   readonly sensors: Map<string, TrackerSensor>;
   readonly slot: number;
-  readonly stats: TrackerStats = { plots: 0, unknownSensor: 0, late: 0, associated: 0, initiations: 0, confirmed: 0, deleted: 0, filterFailures: 0, candidates: 0, exactGates: 0, merged: 0 };
+  readonly stats: TrackerStats = { plots: 0, unknownSensor: 0, late: 0, associated: 0, initiations: 0, confirmed: 0, deleted: 0, filterFailures: 0, candidates: 0, exactGates: 0, merged: 0, reordered: 0, tooLate: 0 };
   observer: TrackerObserver | undefined;
   private tracks: Track[] = [];
   /**
@@ -692,9 +728,32 @@ export class Tracker {
   }
 
   private updateTrack(tr: Track, row: number, plot: Plot, s: TrackerSensor, out: TrackerEvent[]): void {
+    if (plot.t >= tr.ekf.t) {
+      this.applyUpdate(tr, row, plot, s, out, false);
+      return;
+    }
+    // A plot older than the track's last update: out of sequence (see TrackerOptions.outOfSequence).
+    const prev = tr.prev;
+    const newer = tr.prevPlot;
+    const newerSensor = tr.prevSensor;
+    if (!this.opts.outOfSequence || prev === undefined || newer === undefined || newerSensor === undefined || prev[SNAP_EKF_T]! > plot.t) {
+      this.stats.tooLate++;
+      return;
+    }
+    this.restore(tr);
+    this.stats.reordered++;
+    this.applyUpdate(tr, row, plot, s, out, true);
+    this.applyUpdate(tr, row, newer, newerSensor, out, false, true);
+  }
+
+  /**
+   * One plot into a track (at or after its filters' time). `quiet`: the observer is not told (a late plot
+   * taken by reprocessing: the newer plot applied after it tells); `again`: a plot already counted.
+   */
+  private applyUpdate(tr: Track, row: number, plot: Plot, s: TrackerSensor, out: TrackerEvent[], quiet: boolean, again = false): void {
     const o = this.opts;
     const ekf = tr.ekf;
-    if (plot.t < ekf.t) return; // a second plot at an earlier time than one already used: drop it
+    if (o.outOfSequence) this.snapshot(tr, plot, s);
     const dt = plot.t - ekf.t;
     ekf.predict(plot.t);
     this.boostNoise(tr, dt, plot.t);
@@ -712,7 +771,7 @@ export class Tracker {
     }
     // κ is physical only when ≥ 0 (drag never pushes): project onto the constraint
     if (ekf.x[6]! < 0) ekf.x[6] = 0;
-    this.stats.associated++;
+    if (!again) this.stats.associated++;
     tr.updates++;
     tr.hits++;
     tr.hitInSlot = true;
@@ -738,7 +797,7 @@ export class Tracker {
     if (tr.cls === 'ballistic') tr.threat = estimateThreatClass(x[6]!, Math.sqrt(Math.max(0, ekf.P[48]!)), tr.vMaxSeen);
     this.setGatingBase(tr);
     this.syncRow(row, tr);
-    this.observer?.update?.(tr, plot);
+    if (!quiet) this.observer?.update?.(tr, plot);
   }
 
   /**
@@ -1133,6 +1192,49 @@ export class Tracker {
       tracks[kept++] = tracks[i]!;
     }
     tracks.length = kept;
+  }
+
+  /** Keeps a track's state before an update, with the update's plot (outOfSequence). */
+  private snapshot(tr: Track, plot: Plot, s: TrackerSensor): void {
+    const a = (tr.prev ??= new Float64Array(SNAP_SIZE));
+    const ekf = tr.ekf;
+    const cv = tr.cv;
+    a.set(ekf.x, SNAP_EKF_X);
+    a.set(ekf.P, SNAP_EKF_P);
+    a[SNAP_EKF_T] = ekf.t;
+    a.set(cv.x, SNAP_CV_X);
+    a.set(cv.P, SNAP_CV_P);
+    a[SNAP_CV_T] = cv.t;
+    a[SNAP_LLR] = tr.llr;
+    a[SNAP_VMAX] = tr.vMaxSeen;
+    a[SNAP_UPDATES] = tr.updates;
+    a[SNAP_HITS] = tr.hits;
+    a[SNAP_LAST_HIT] = tr.lastHit;
+    tr.prevCls = tr.cls;
+    tr.prevThreat = tr.threat;
+    tr.prevPlot = plot;
+    tr.prevSensor = s;
+  }
+
+  /** Puts a track back in the state snapshot() kept (its gating bases follow at the next update). */
+  private restore(tr: Track): void {
+    const a = tr.prev!;
+    const ekf = tr.ekf;
+    const cv = tr.cv;
+    ekf.x.set(a.subarray(SNAP_EKF_X, SNAP_EKF_X + NX));
+    ekf.P.set(a.subarray(SNAP_EKF_P, SNAP_EKF_P + NX * NX));
+    ekf.t = a[SNAP_EKF_T]!;
+    cv.x.set(a.subarray(SNAP_CV_X, SNAP_CV_X + NX));
+    cv.P.set(a.subarray(SNAP_CV_P, SNAP_CV_P + 36));
+    cv.t = a[SNAP_CV_T]!;
+    tr.llr = a[SNAP_LLR]!;
+    tr.vMaxSeen = a[SNAP_VMAX]!;
+    tr.updates = a[SNAP_UPDATES]!;
+    tr.hits = a[SNAP_HITS]!;
+    tr.lastHit = a[SNAP_LAST_HIT]!;
+    tr.cls = tr.prevCls;
+    tr.threat = tr.prevThreat;
+    tr.prevPlot = undefined;
   }
 
   /** Copies a track's gating bases into its sweep row (after they change). */
