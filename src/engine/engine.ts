@@ -116,8 +116,9 @@ export class Engine {
   }
 
   /**
-   * Takes the plots measured up to `until` (UTC s; time-ordered, each t ≤ until) and returns the events they
-   * produced (track, prediction, alert, engagement), time-ordered. `onAlerts`, when given, gets the batch's
+   * Takes the plots measured up to `until` (UTC s; time-ordered, each t ≤ until — or, with the tracker's
+   * outOfSequence, each at or after the previous batch's `until` and possibly after this one's) and returns
+   * the events they produced (track, prediction, alert, engagement), time-ordered. `onAlerts`, when given, gets the batch's
    * alert messages (time-ordered, as they stand in the result) as soon as every one of them is decided —
    * before the launch points are computed; it may throw, which aborts the batch (its launch points and the
    * return).

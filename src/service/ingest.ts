@@ -25,6 +25,12 @@
  *
  * Late is t < released `until` (strictly: a plot at exactly `until` still keeps the engine's time order, which
  * the tracker checks the same way), so a plot sharing a 1/128-s tick with the last released one is not lost.
+ *
+ * Release 'per-sensor' (what `serve` uses): each sensor's plots go out once its own watermark passes them, not
+ * the common release point — with two radars, a plot no longer waits for the other radar's sector (≈ 63 ms on
+ * average with a 2 s radar's 16 sectors). `until` stays the common point; a plot is also late when it is older
+ * than what its own sensor already released. The engine then sees a slower radar's plot after newer plots of a
+ * faster one, and its tracker takes such a plot by reprocessing (TrackerOptions.outOfSequence).
  */
 import { NORTH_MARKER, SECTOR_CROSSING, type ServiceMessage } from '../io/asterix/cat034.js';
 import { RHO_LSB, sensorKey, sensorTable, THETA_LSB, type Cat048Context } from '../io/asterix/cat048.js';
@@ -125,6 +131,14 @@ export interface IngestOptions {
   transit?: number;
   /** s after which a sensor with no accepted plot no longer holds the release point back; default 1.5·period + 0.5 */
   silentAfter?: (period: number) => number;
+  /**
+   * 'ordered' (default): every plot waits for the release point, so the engine gets all plots in time order.
+   * 'per-sensor': each sensor's plots go out as soon as its own watermark passes them (in time order per
+   * sensor; `until` is still the common release point): a radar's plots no longer wait for another radar's
+   * sector, and a slower radar's plots may reach the engine after newer plots of a faster one — the tracker
+   * takes them by reprocessing (TrackerOptions.outOfSequence).
+   */
+  release?: 'ordered' | 'per-sensor';
 }
 
 /** A sensor that accepted a plot within this many periods is degraded, not silent. */
@@ -156,6 +170,8 @@ interface SensorSlot {
   lastDatagram: number;
   /** latest accepted plot or crossing time (no later than its arrival − transit) */
   maxT: number;
+  /** release 'per-sensor': every plot of this sensor up to here went out (−∞ in 'ordered') */
+  released: number;
   /** duplicate keys: absolute time code (1/128 s) → [ρ·65536 + θ, elevation, …] */
   dup: Map<number, number[]>;
   /** dup keys in insertion order with their insertion arrival, for expiry */
@@ -189,6 +205,11 @@ export class PlotIngest {
   private readonly decodedMessages: ServiceMessage[] = [];
   private released = -Infinity;
   private newest = -Infinity;
+  private readonly perSensor: boolean;
+  /** the slots by rank (the heap keeps ranks) */
+  private readonly byRank: SensorSlot[] = [];
+  /** newest plot time accepted from the last datagram (−∞: none) */
+  private datagramNewest = -Infinity;
   private seq = 0;
   // reorder heap, parallel arrays: time, sensor rank, arrival sequence, plot
   private readonly hT: number[] = [];
@@ -215,12 +236,15 @@ export class PlotIngest {
       lastHeard: -Infinity,
       lastDatagram: -Infinity,
       maxT: -Infinity,
+      released: -Infinity,
       dup: new Map(),
       dupCodes: [],
       dupAt: [],
       dupHead: 0,
       dupKeep: DUPLICATE_PERIODS * s.period + 1,
     }));
+    this.perSensor = opts.release === 'per-sensor';
+    for (const s of this.slots) this.byRank[s.rank] = s;
     for (const s of this.slots) {
       if (this.byId.has(s.id)) throw new RangeError(`sensor id ${s.id} appears twice in the site`);
       this.byId.set(s.id, s);
@@ -252,6 +276,11 @@ export class PlotIngest {
   /** The latest time (UTC s) of an accepted plot, −∞ before the first (what a clock following the data observes). */
   get latest(): number {
     return this.newest;
+  }
+
+  /** The newest plot time the last datagram brought (−∞ when it brought none): what its plots' batch reaches. */
+  get lastDatagramNewest(): number {
+    return this.datagramNewest;
   }
 
   /** The release point of the last take(): every plot up to it went out; −∞ before the first release. */
@@ -306,11 +335,15 @@ export class PlotIngest {
       return 0;
     }
     let accepted = 0;
+    this.datagramNewest = -Infinity;
     for (let i = 0; i < out.length; i++) {
       const p = out[i]!;
       const s = this.byKey.get(sensorKey(p.sac, p.sic))!; // the decoder only returns the table's sensors
       if (arrival > s.lastDatagram) s.lastDatagram = arrival;
-      if (this.admit(p, s, arrival)) accepted++;
+      if (this.admit(p, s, arrival)) {
+        accepted++;
+        if (p.t > this.datagramNewest) this.datagramNewest = p.t;
+      }
     }
     out.length = 0;
     c.plotsAccepted += accepted;
@@ -386,8 +419,9 @@ export class PlotIngest {
         }
       }
     }
-    if (t < this.released) {
-      this.reject('late', `${s.id}: plot at t=${t.toFixed(3)} is ${(this.released - t).toFixed(3)} s older than the released ${this.released.toFixed(3)}`);
+    const rel = s.released > this.released ? s.released : this.released;
+    if (t < rel) {
+      this.reject('late', `${s.id}: plot at t=${t.toFixed(3)} is ${(rel - t).toFixed(3)} s older than the released ${rel.toFixed(3)}`);
       return false;
     }
     if (keys !== undefined) {
@@ -443,16 +477,23 @@ export class PlotIngest {
     let r = now;
     for (const s of this.slots) {
       if (!s.enabled) continue;
-      const heard = Math.min(s.lastHeard - this.transit, s.maxT);
-      const wm = Math.max(heard, now - s.silentAfter);
+      const wm = this.watermark(s, now);
       if (wm < r) r = wm;
     }
     return r;
   }
 
+  /** A sensor's watermark (see the header): nothing it measured before is still on its way. */
+  private watermark(s: SensorSlot, now: number): number {
+    const heard = Math.min(s.lastHeard - this.transit, s.maxT);
+    return Math.max(heard, now - s.silentAfter);
+  }
+
   /**
    * Releases, in time order (ties by sensor id, then arrival), every buffered plot with t ≤ the release point,
    * and returns them with that point `until` (never decreasing; every later accepted plot has t ≥ until).
+   * With release 'per-sensor', every buffered plot up to its own sensor's watermark instead (so some may be
+   * after `until`; every later accepted plot of a sensor is after those of that sensor already released).
    */
   take(now: number): { plots: Plot[]; until: number } {
     if (Number.isFinite(now)) {
@@ -461,7 +502,34 @@ export class PlotIngest {
     }
     const plots: Plot[] = [];
     const until = this.released;
-    while (this.hT.length > 0 && this.hT[0]! <= until) plots.push(this.pop());
+    if (!this.perSensor) {
+      while (this.hT.length > 0 && this.hT[0]! <= until) plots.push(this.pop());
+    } else {
+      // each sensor up to its own watermark (never back, never before the common point; an off sensor's
+      // accepted plots go with the common point), in time order across sensors
+      let reach = until;
+      for (const s of this.slots) {
+        let own = s.enabled && Number.isFinite(now) ? Math.min(now, this.watermark(s, now)) : until;
+        if (own < until) own = until;
+        if (own > s.released) s.released = own;
+        if (s.released > reach) reach = s.released;
+      }
+      const held: Plot[] = [];
+      const heldT: number[] = [];
+      const heldR: number[] = [];
+      while (this.hT.length > 0 && this.hT[0]! <= reach) {
+        const t = this.hT[0]!;
+        const rank = this.hR[0]!;
+        const p = this.pop();
+        if (t <= this.byRank[rank]!.released) plots.push(p);
+        else {
+          held.push(p);
+          heldT.push(t);
+          heldR.push(rank);
+        }
+      }
+      for (let k = 0; k < held.length; k++) this.push(heldT[k]!, heldR[k]!, held[k]!);
+    }
     this.counters.plotsReleased += plots.length;
     return { plots, until };
   }

@@ -21,6 +21,11 @@ export interface MetricsSnapshot {
   incidents: number;
   batches: number;
   engineErrors: number;
+  /**
+   * plots that reached their track after a newer plot of it (release per sensor): taken by reprocessing, or
+   * dropped as older than the update before the track's last (counted, like every refusal)
+   */
+  outOfSequence: { reordered: number; tooLate: number };
   websocket: { clients: number; sent: number; dropped: number };
   cat062: { datagrams: number; records: number; errors: number } | undefined;
   cot: Record<string, number> | undefined;
@@ -70,6 +75,10 @@ export class ServiceMetrics {
       g.set({ kind: 'live' }, s.tracks.live);
       g.set({ kind: 'confirmed' }, s.tracks.confirmed);
       g.set({ kind: 'ballistic' }, s.tracks.ballistic);
+    });
+    gauge('tocsin_plots_out_of_sequence_total', 'plots that reached their track after a newer one of it, by what became of them', ['result'], (g, s) => {
+      g.set({ result: 'reordered' }, s.outOfSequence.reordered);
+      g.set({ result: 'too-late' }, s.outOfSequence.tooLate);
     });
     gauge('tocsin_alert_messages_total', 'alert messages issued', [], (g, s) => g.set(s.alerts.messages));
     gauge('tocsin_alerts_active', 'alerts not yet cleared', [], (g, s) => g.set(s.alerts.active));

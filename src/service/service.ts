@@ -72,6 +72,12 @@ export interface ServeConfig {
   incidentGap?: number;
   /** the met message the filter uses (wind, temperature); absent: still air, ISA */
   met?: Met;
+  /**
+   * how the ingest releases plots (PlotIngest's `release`): 'per-sensor' (default) — each radar's plots as its
+   * sector closes, the tracker taking a slower radar's late plots by reprocessing; 'ordered' — every plot waits
+   * until all radars' data covers its time
+   */
+  release?: 'ordered' | 'per-sensor';
 }
 
 /** Batches the engine gets at most this many seconds of plot time at once (the simulator's window). */
@@ -127,9 +133,10 @@ export class Service {
     this.cfg = cfg;
     // checkpoints on a worker: a commit that carries an alert never pays for one
     this.journal = Journal.open(cfg.db, { backgroundCheckpointMs: 1000 });
+    const release = cfg.release ?? 'per-sensor';
     this.pipeline = new Pipeline(cfg.site, this.journal, {
       ...(cfg.incidentGap !== undefined ? { incidentGap: cfg.incidentGap } : {}),
-      ...(cfg.met ? { engine: { met: cfg.met } } : {}),
+      engine: { ...(cfg.met ? { met: cfg.met } : {}), tracker: { outOfSequence: release === 'per-sensor' } },
     });
     if (cfg.replay) {
       // data time starts after whatever the journal already holds (a restarted demo must not go back in time)
@@ -158,6 +165,7 @@ export class Service {
     }
     this.ingest = new PlotIngest({
       site: cfg.site,
+      release,
       ...(cfg.allowSources ? { allowSources: cfg.allowSources } : {}),
       // a replay into our own port, or a follow clock, runs ahead of the wall clock by design
       ...(this.follow ? { ahead: this.follow.maxLead, maxSkew: this.follow.maxLead, dataAhead: true } : {}),
@@ -232,8 +240,8 @@ export class Service {
     // plots, or a north marker / sector crossing that may release plots held for this radar
     if (n > 0 || this.ingest.counters.messagesAccepted > messages) {
       if (this.follow) this.follow.observe(this.ingest.latest);
-      // (latest accepted plot time: at least this datagram's newest; a later one only delays its attribution)
-      if (n > 0) this.arrivals.push({ wallMs, maxT: this.ingest.latest });
+      // (the datagram's newest plot: the batch that reaches it holds its plots)
+      if (n > 0) this.arrivals.push({ wallMs, maxT: this.ingest.lastDatagramNewest });
       if (!this.pending) {
         this.pending = true;
         setImmediate(() => {
@@ -263,6 +271,7 @@ export class Service {
     do {
       const end = i < plots.length ? Math.min(until, (Math.floor(plots[i]!.t / BATCH) + 1) * BATCH) : until;
       let j = i;
+      // (released per sensor, the last chunk may hold plots after `until`: their sensor's sector closed)
       while (j < plots.length && (plots[j]!.t < end || end === until)) j++;
       this.run(plots.slice(i, j), end);
       i = j;
@@ -271,7 +280,7 @@ export class Service {
 
   private run(plots: Plot[], until: number): void {
     this.lastUntil = until;
-    const arrival = this.arrivalOf(until);
+    const arrival = this.arrivalOf(plots.length ? Math.max(until, plots[plots.length - 1]!.t) : until);
     let events: SimEvent[];
     let fresh: ReadonlySet<string>;
     let early = false;
@@ -294,18 +303,22 @@ export class Service {
   }
 
   /**
-   * The arrival (wall ms) of the oldest datagram whose plots a batch up to `until` holds — what its latency is
-   * measured from — and the datagrams it consumed forgotten. Undefined for a batch with no datagram.
+   * The arrival (wall ms) of the oldest datagram whose plots a batch reaching `reach` (its newest plot, or its
+   * `until`) holds — what its latency is measured from — and the datagrams it consumed forgotten. Undefined for
+   * a batch with no datagram.
    */
-  private arrivalOf(until: number): Arrival | undefined {
+  private arrivalOf(reach: number): Arrival | undefined {
+    // (released per sensor, a slower radar's datagram may wait behind a faster one's: the whole queue is looked
+    // at, it holds the datagrams of a batch or two)
     const q = this.arrivals;
-    let k = 0;
+    let kept = 0;
     let oldest: number | undefined;
-    while (k < q.length && q[k]!.maxT <= until) {
-      oldest = Math.min(oldest ?? Infinity, q[k]!.wallMs);
-      k++;
+    for (let k = 0; k < q.length; k++) {
+      const a = q[k]!;
+      if (a.maxT <= reach) oldest = Math.min(oldest ?? Infinity, a.wallMs);
+      else q[kept++] = a;
     }
-    if (k) q.splice(0, k);
+    q.length = kept;
     return oldest === undefined ? undefined : { wallMs: oldest };
   }
 
@@ -455,6 +468,7 @@ export class Service {
       incidents: js.incidents + this.pipeline.incidents.openCount,
       batches: this.batches,
       engineErrors: this.engineErrors,
+      outOfSequence: { reordered: this.pipeline.engine.tracker.stats.reordered, tooLate: this.pipeline.engine.tracker.stats.tooLate },
       websocket: { clients: this.hub.size, sent: this.hub.sent, dropped: this.hub.dropped },
       cat062: this.cat062 ? { datagrams: this.cat062.datagrams, records: this.cat062.records, errors: this.cat062.errors } : undefined,
       cot:

@@ -449,8 +449,10 @@ export class Tracker {
   }
 
   /**
-   * Processes the plots measured up to `until` (time-ordered). Plots older than what was already processed
-   * are counted as late and dropped; plots from unknown sensors are counted and dropped.
+   * Processes the plots measured up to `until` (time-ordered). Plots older than the previous `until` are counted
+   * as late and dropped; plots from unknown sensors are counted and dropped. With outOfSequence a batch may hold
+   * plots after `until` (a radar whose sector closed before the others'), and the next batches plots older than
+   * those (the other radars'): see TrackerOptions.outOfSequence.
    */
   process(plots: readonly Plot[], until: number, out: TrackerEvent[]): void {
     const batch: Plot[] = [];

@@ -118,6 +118,37 @@ describe('the simulated recording through PlotIngest', () => {
     for (let i = 0; i < want.length; i++) expectSame(out[i]!, want[i]!);
   });
 
+  it('per-sensor release: each plot once, each radar in time order, none held past its own radar’s datagram, the same plots', () => {
+    const ing = new PlotIngest({ site: scenario.site, release: 'per-sensor' });
+    const out: Plot[] = [];
+    const lastOf = new Map<string, number>();
+    let until = -Infinity;
+    let ahead = 0;
+    for (const d of datagrams) {
+      const n = ing.datagram(d.payload, SRC, d.time);
+      const r = ing.take(d.time);
+      expect(r.until).toBeGreaterThanOrEqual(until);
+      until = r.until;
+      expectOrdered(r.plots);
+      for (const p of r.plots) {
+        // per radar in time order, and never before what was released in common
+        expect(p.t).toBeGreaterThanOrEqual(lastOf.get(p.sensorId) ?? -Infinity);
+        lastOf.set(p.sensorId, p.t);
+        if (p.t > r.until) ahead++;
+      }
+      // a datagram's plots go out on the take right after it (a radar's data is never held for another radar)
+      if (n > 0) expect(ing.pending).toBe(0);
+      out.push(...r.plots);
+    }
+    // plots went out ahead of the common release point: the other radar's sector was not waited for
+    expect(ahead).toBeGreaterThan(original.length / 4);
+    out.push(...ing.take(datagrams.at(-1)!.time + 60).plots);
+    expect(rejects(ing.counters)).toEqual({});
+    expect(out).toHaveLength(original.length);
+    const key = (p: Plot): string => `${p.sensorId} ${q128(p.t)} ${p.range.toFixed(0)}`;
+    expect(out.map(key).sort()).toEqual(original.map(key).sort());
+  });
+
   it('one radar: each datagram’s plots go out on the take right after its arrival', () => {
     // per revolution, encoded here (not through the helper), sent LATENCY after the revolution's end
     const revs = new Map<number, Plot[]>();
@@ -211,6 +242,29 @@ describe('the release point', () => {
     expect(ing.datagram(dgram(next), SRC, NOON + 2.01)).toBe(2);
     expectRanges(ing.take(NOON + 10).plots, [4000, 4100, 3200]);
     expect(rejects(ing.counters)).toEqual({});
+  });
+
+  it('per-sensor: a radar’s plots go out up to its own watermark; a plot older than its radar’s released ones is late', () => {
+    const ing = ingest({ release: 'per-sensor' });
+    const A = NOON + 0.05;
+    const ps = [plot(LCMR, NOON - 0.6), plot(LCMR, NOON - 0.2, 3100)];
+    expect(ing.datagram(dgram(ps), SRC, A)).toBe(2);
+    // tpq50-1 has sent nothing: the common point waits for it (now − 3.5), lcmr-1's plots do not
+    let r = ing.take(A);
+    expect(r.until).toBeCloseTo(A - 3.5, 9);
+    expectRanges(r.plots, [ps[0]!.range, ps[1]!.range]);
+    // tpq50-1's plot, older than lcmr-1's released ones but after the common point: taken, released
+    const tq = plot(TPQ, NOON - 0.4, 5000);
+    expect(ing.datagram(dgram([tq]), SRC, A + 0.01)).toBe(1);
+    r = ing.take(A + 0.01);
+    expectRanges(r.plots, [5000]);
+    // the common point: min(tpq50-1 at its newest plot, lcmr-1 at its newest)
+    expect(r.until).toBeCloseTo(q128(NOON - 0.4), 9);
+    // lcmr-1 plot older than what lcmr-1 already released: late; one after it: taken
+    expect(ing.datagram(dgram([plot(LCMR, NOON - 0.3, 3300)]), SRC, A + 0.02)).toBe(0);
+    expect(ing.datagram(dgram([plot(LCMR, NOON - 0.1, 3400)]), SRC, A + 0.02)).toBe(1);
+    expect(rejects(ing.counters)).toEqual({ late: 1 });
+    expectRanges(ing.take(A + 0.02).plots, [3400]);
   });
 
   it('a revolution split over two datagrams: the second one’s plots are not late after a take in between', () => {
