@@ -605,10 +605,10 @@ export class Tracker {
   }
 
   /**
-   * The search sphere of a gating base (its `d` at rows[o]) for a batch (centre at the batch's middle, radius in out[3]): a bound on
-   * the gate's extent in metres. NIS ≤ γ implies |ν|² ≤ γ·trace(S), and trace(S) ≤ 2·(tr Ppp + Δt²·tr Pvv) +
-   * q·Δt³ + the worst sensor's σr² + d²(σaz² + σel²) at the track's distance d (the cross-covariance term is
-   * bounded by Cauchy–Schwarz); plus the motion within the batch.
+   * The search sphere of a gating base (its `d` at rows[o]) for a batch (centre at the batch's middle, radius in
+   * out[3]): a bound on the gate's extent in metres. NIS ≤ γ implies |ν|² ≤ γ·trace(S), and trace(S) ≤
+   * 2·(tr Ppp + Δt²·tr Pvv) + q·Δt³ + the worst sensor's σr² + d²(σaz² + σel²) at the track's distance d (the
+   * cross-covariance term is bounded by Cauchy–Schwarz); plus the motion within the batch.
    */
   private searchSphere(o: number, out: Float64Array): void {
     const d = this.rows;
