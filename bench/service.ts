@@ -504,6 +504,7 @@ export async function bench(): Promise<void> {
         `  ${String(r.n).padStart(4)} ${r.radars.padEnd(14)} alert ${qs(m.latencyMs.alert)}, track ${qs(m.latencyMs.track)}; ` +
           `datagrams sent ${r.play.datagrams}, counted ${m.datagrams}; rejected: ${rej}; window ${r.windowSeconds.toFixed(1)} s; ` +
           `radar delay ${ms(r.delay * 1000)} ms; confirmedTotal ${m.tracks.confirmedTotal}; WS dropped ${m.websocket.dropped}; ` +
+          `out of sequence: reprocessed ${m.outOfSequence.reordered}, too late ${m.outOfSequence.tooLate}; ` +
           `max e2e track ${ms(r.play.e2eTrack.max)} ms; GET /api/metrics ${ms(r.scrape.json)} ms, /metrics ${ms(r.scrape.prometheus)} ms` +
           (u.track + u.alert + u.cat062 ? `; unmatched track ${u.track}, alert ${u.alert}, CAT062 ${u.cat062}` : ''),
       );
