@@ -1087,9 +1087,7 @@ export class BallisticEkf {
     const H = HM;
     const HP = HPM;
     const zp = ZP;
-    toRadar(x, this.frame, radar);
-    polarFromRadar(zp);
-    jacobianFromRadar(m, H);
+    measureWithJacobian(x, this.frame, radar, m, zp, H);
     if (m === 3) H.fill(0, 3 * NX, 4 * NX);
     const nu0 = z.range - zp[0]!;
     const nu1 = wrapPi(z.az - zp[1]!);

@@ -1057,9 +1057,8 @@ export class Tracker {
 
   private housekeeping(until: number, out: TrackerEvent[]): void {
     const o = this.opts;
-    // the survivors compacted in place (order kept): a new array each batch was 5 % of the engine's garbage
     const tracks = this.tracks;
-    let kept = 0;
+    let gone = 0;
     for (let i = 0; i < tracks.length; i++) {
       const tr = tracks[i]!;
       let dead: 'missed' | 'coasted' | 'impact' | undefined;
@@ -1080,15 +1079,15 @@ export class Tracker {
       }
       if (dead) {
         tr.alive = false;
+        gone++;
         this.stats.deleted++;
         const t = dead === 'impact' ? tr.impactTime! : until;
         out.push({ kind: 'deleted', track: tr, t, reason: dead });
-      } else {
-        if (kept !== i) this.rows.copyWithin(kept * ROW, i * ROW, (i + 1) * ROW);
-        tracks[kept++] = tr;
       }
     }
-    tracks.length = kept;
+    // the survivors compacted in place, with their sweep rows (a new array each batch was 5 % of the engine's
+    // garbage)
+    if (gone) this.compact((i) => tracks[i]!.alive);
     // twins form over revisits, not within a sector's batch: check at most every mergeEvery s of data time
     // (a batch of a 1/16 sector otherwise paid a grid of every track — 10 % of the engine at 1,000 tracks)
     if (until - this.lastMerge >= this.opts.mergeEvery - 1e-9) {
