@@ -25,6 +25,11 @@ const SECTOR = 0.0625;
 function salvo(count: number, seed: number, clutter?: number): { plots: Plot[]; scenario: Scenario } {
   const scenario = parseScenario(generateSalvo({ ...DEFAULT_SALVO, count, windowSeconds: 20, seed }), 'scenarios/oosm-salvo.yaml');
   if (clutter !== undefined) for (const s of scenario.site.sensors) s.clutterPerScan = clutter;
+  return { plots: simulatedPlots(scenario), scenario };
+}
+
+/** A scenario's simulated plots, in the simulator's order. */
+function simulatedPlots(scenario: Scenario): Plot[] {
   const plots: Plot[] = [];
   runSimulation(scenario, {
     sink: () => {},
@@ -33,7 +38,7 @@ function salvo(count: number, seed: number, clutter?: number): { plots: Plot[]; 
       return [];
     },
   });
-  return { plots, scenario };
+  return plots;
 }
 
 function tracker(scenario: Scenario, outOfSequence: boolean): Tracker {
@@ -126,15 +131,7 @@ describe('out-of-sequence plots', () => {
     // the engine as serve runs it (outOfSequence), fed sector batches with the 2 s radar's plots 125 ms late,
     // against time-ordered batches: warnings come from the same tracks' predictions
     const scenario = loadScenario('scenarios/salvo-300.yaml');
-    const plots: Plot[] = [];
-    runSimulation(scenario, {
-      sink: () => {},
-      onPlots: (batch) => {
-        plots.push(...batch);
-        return [];
-      },
-    });
-    plots.sort((a, b) => a.t - b.t);
+    const plots = simulatedPlots(scenario).sort((a, b) => a.t - b.t);
     const slow = slowest(scenario);
     const feed = (lag: number): { events: SimEvent[]; engine: Engine } => {
       const engine = new Engine(scenario.site, { met: scenario.environment, tracker: { outOfSequence: true } });
