@@ -30,6 +30,8 @@ export const METRIC_OFFSETS = [0, 1, 2, 3, 5, 8, 12] as const;
 /** χ²₆ two-sided 95 % band */
 const NEES_LO = 1.2373;
 const NEES_HI = 14.4494;
+/** first update count of each age bucket of the NEES (1–3, 4–7, 8–11, 12 and more) */
+const NEES_AGES = [1, 4, 8, 12] as const;
 const GOSPA_C = 200;
 
 interface PredictionRecord {
@@ -68,7 +70,17 @@ export interface ThreatMetrics {
 export interface MetricsResult {
   threats: ThreatMetrics[];
   confirmedThreats: number;
-  nees: { updates: number; inBand: number; fractionInBand: number; mean: number };
+  nees: {
+    updates: number;
+    inBand: number;
+    fractionInBand: number;
+    mean: number;
+    /**
+     * the same by the track's update count (NEES_AGES): a young track's covariance rests on its two-plot start
+     * and few updates, so its consistency is reported apart from the mature tracks' that dominate the whole
+     */
+    byAge: { updates: string; n: number; fractionInBand: number; fractionAbove: number; mean: number }[];
+  };
   /** threat-class estimates of the confirmed threats: exact type, right family only, wrong, undecided */
   threatClass: { exact: number; family: number; wrong: number; undecided: number };
   falseBallistic: { trackId: number; source: string }[];
@@ -105,6 +117,8 @@ export class TrackMetrics {
   private neesUpdates = 0;
   private neesIn = 0;
   private neesSum = 0;
+  /** per NEES_AGES bucket: updates, inside the band, above it, sum */
+  private readonly neesAge = NEES_AGES.map(() => ({ n: 0, inBand: 0, above: 0, sum: 0 }));
   private readonly gospaSamples: { total: number; loc: number; missed: number; fals: number }[] = [];
   private readonly s6 = new Float64Array(6);
   private readonly e3 = new Float64Array(3);
@@ -165,6 +179,13 @@ export class TrackMetrics {
     this.neesUpdates++;
     this.neesSum += nees;
     if (nees >= NEES_LO && nees <= NEES_HI) this.neesIn++;
+    let k = NEES_AGES.length - 1;
+    while (k > 0 && tr.updates < NEES_AGES[k]!) k--;
+    const b = this.neesAge[k]!;
+    b.n++;
+    b.sum += nees;
+    if (nees >= NEES_LO && nees <= NEES_HI) b.inBand++;
+    else if (nees > NEES_HI) b.above++;
   }
 
   onPrediction(tr: Track, p: PredictionEvent): void {
@@ -278,6 +299,13 @@ export class TrackMetrics {
         inBand: this.neesIn,
         fractionInBand: this.neesUpdates ? this.neesIn / this.neesUpdates : 0,
         mean: this.neesUpdates ? this.neesSum / this.neesUpdates : 0,
+        byAge: this.neesAge.map((b, k) => ({
+          updates: k + 1 < NEES_AGES.length ? `${NEES_AGES[k]}–${NEES_AGES[k + 1]! - 1}` : `${NEES_AGES[k]}+`,
+          n: b.n,
+          fractionInBand: b.n ? b.inBand / b.n : 0,
+          fractionAbove: b.n ? b.above / b.n : 0,
+          mean: b.n ? b.sum / b.n : 0,
+        })),
       },
       threatClass,
       falseBallistic,
@@ -340,6 +368,13 @@ export function metricsMarkdown(m: MetricsResult): string {
   lines.push(
     `NEES (position and velocity, at ${m.nees.updates} updates of confirmed tracks on threats): mean ${m.nees.mean.toFixed(2)} (6 if consistent); ` +
       `${(100 * m.nees.fractionInBand).toFixed(1)} % inside the 95 % χ²₆ band [${NEES_LO}, ${NEES_HI}].`,
+  );
+  lines.push(
+    `NEES by the track's update count: ` +
+      m.nees.byAge
+        .map((b) => `${b.updates}: ${b.n} updates, ${(100 * b.fractionInBand).toFixed(1)} % in the band, ${(100 * b.fractionAbove).toFixed(1)} % above (2.5 % if consistent), mean ${b.mean.toFixed(1)}`)
+        .join('; ') +
+      '.',
   );
   const tc = m.threatClass;
   lines.push(
