@@ -114,10 +114,7 @@ export class TrackMetrics {
   private readonly plotsByThreat = new Map<string, { t: number; sensor: string }[]>();
   private readonly tracks = new Map<number, TrackRecord>();
   private readonly firstSeen = new Map<string, number>();
-  private neesUpdates = 0;
-  private neesIn = 0;
-  private neesSum = 0;
-  /** per NEES_AGES bucket: updates, inside the band, above it, sum */
+  /** per NEES_AGES bucket: updates, inside the band, above it, sum (the totals are their sums) */
   private readonly neesAge = NEES_AGES.map(() => ({ n: 0, inBand: 0, above: 0, sum: 0 }));
   private readonly gospaSamples: { total: number; loc: number; missed: number; fals: number }[] = [];
   private readonly s6 = new Float64Array(6);
@@ -176,9 +173,6 @@ export class TrackMetrics {
     for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) this.P6[i * 6 + j] = P[i * NX + j]!;
     if (!cholesky(this.L6, this.P6, 6)) return;
     const nees = mahalanobis2(this.L6, this.d6, 6, this.w6);
-    this.neesUpdates++;
-    this.neesSum += nees;
-    if (nees >= NEES_LO && nees <= NEES_HI) this.neesIn++;
     let k = NEES_AGES.length - 1;
     while (k > 0 && tr.updates < NEES_AGES[k]!) k--;
     const b = this.neesAge[k]!;
@@ -291,14 +285,15 @@ export class TrackMetrics {
     }
     const gs = this.gospaSamples;
     const avg = (f: (s: (typeof gs)[number]) => number): number => (gs.length ? gs.reduce((a, s) => a + f(s), 0) / gs.length : 0);
+    const nees = this.neesAge.reduce((a, b) => ({ n: a.n + b.n, inBand: a.inBand + b.inBand, sum: a.sum + b.sum }), { n: 0, inBand: 0, sum: 0 });
     return {
       threats,
       confirmedThreats: threats.filter((t) => t.confirmedAt !== undefined).length,
       nees: {
-        updates: this.neesUpdates,
-        inBand: this.neesIn,
-        fractionInBand: this.neesUpdates ? this.neesIn / this.neesUpdates : 0,
-        mean: this.neesUpdates ? this.neesSum / this.neesUpdates : 0,
+        updates: nees.n,
+        inBand: nees.inBand,
+        fractionInBand: nees.n ? nees.inBand / nees.n : 0,
+        mean: nees.n ? nees.sum / nees.n : 0,
         byAge: this.neesAge.map((b, k) => ({
           updates: k + 1 < NEES_AGES.length ? `${NEES_AGES[k]}–${NEES_AGES[k + 1]! - 1}` : `${NEES_AGES[k]}+`,
           n: b.n,
