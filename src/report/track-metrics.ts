@@ -20,7 +20,7 @@ import { CrlbAccumulator } from '../predict/crlb.js';
 import { predictImpact } from '../predict/impact.js';
 import { predictLaunch } from '../predict/launch.js';
 import { NX } from '../track/ballistic-ekf.js';
-import type { TrackerSensor } from '../track/sensors.js';
+import { plotSigmas, type TrackerSensor } from '../track/sensors.js';
 import type { Track } from '../track/tracker.js';
 import { gospa } from './gospa.js';
 import { isRocket, threatSpec } from '../physics/catalogue.js';
@@ -111,7 +111,7 @@ export class TrackMetrics {
   private readonly frame: EnuFrame;
   private readonly sensors: Map<string, TrackerSensor>;
   private readonly threatById: Map<string, ThreatTruth>;
-  private readonly plotsByThreat = new Map<string, { t: number; sensor: string }[]>();
+  private readonly plotsByThreat = new Map<string, { t: number; sensor: string; range: number; el: number }[]>();
   private readonly tracks = new Map<number, TrackRecord>();
   private readonly firstSeen = new Map<string, number>();
   /** per NEES_AGES bucket: updates, inside the band, above it, sum (the totals are their sums) */
@@ -139,7 +139,7 @@ export class TrackMetrics {
       if (id === undefined || !this.threatById.has(id)) continue;
       let list = this.plotsByThreat.get(id);
       if (!list) this.plotsByThreat.set(id, (list = []));
-      list.push({ t: p.t, sensor: p.sensorId });
+      list.push({ t: p.t, sensor: p.sensorId, range: p.range, el: p.el });
       if (!this.firstSeen.has(id)) this.firstSeen.set(id, p.t);
     }
   }
@@ -332,7 +332,8 @@ export class TrackMetrics {
       while (next < plots.length && plots[next]!.t <= p.t + 1e-9) {
         const q = plots[next++]!;
         const s = this.sensors.get(q.sensor);
-        if (s) crlb.add({ t: q.t, frame: s.frame, sigmas: s.sigmas });
+        // (the noise the data carry, rounding included: the bound for what these sensors send)
+        if (s) crlb.add({ t: q.t, frame: s.frame, sigmas: plotSigmas(s, q.range, q.el) });
       }
       let ib: number | null = null;
       let lb: number | null = null;

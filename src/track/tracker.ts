@@ -33,7 +33,7 @@ import { Assigner } from './assign.js';
 import { BallisticEkf, NX, ballisticRhs, measureWithJacobian, wrapPi, type EkfMet } from './ballistic-ekf.js';
 import { CvEkf } from './cv-ekf.js';
 import { popcount32, recordHistory, trailingMisses } from './m-of-n.js';
-import { plotToSite, type TrackerSensor } from './sensors.js';
+import { elevationRoundingM2, plotSigmas, plotToSite, type TrackerSensor } from './sensors.js';
 import { SpatialGrid } from './spatial-grid.js';
 import { estimateThreatClass, type ThreatClassEstimate } from './threat-class.js';
 
@@ -376,6 +376,8 @@ export class Tracker {
   private readonly gate4: number;
   // plot arrays of the current batch
   private pos = new Float64Array(3 * 256);
+  /** the batch's plots' elevation variance (rad²) with the rounding (plotSigmas), by index */
+  private elVar = new Float64Array(256);
   private plotSensor: (TrackerSensor | undefined)[] = [];
   private readonly grid = new SpatialGrid(1500, 1024);
   private hits = new Int32Array(256);
@@ -483,6 +485,7 @@ export class Tracker {
       let c = this.pos.length / 3;
       while (c < n) c *= 2;
       this.pos = new Float64Array(3 * c);
+      this.elVar = new Float64Array(c);
       this.hits = new Int32Array(c);
       this.taken = new Uint8Array(c);
     }
@@ -499,6 +502,8 @@ export class Tracker {
     for (let j = 0; j < n; j++) {
       const p = batch[j]!;
       plotToSite(sensorsOf[j]!, p.range, p.az, p.el, this.p3);
+      const se = plotSigmas(sensorsOf[j]!, p.range, p.el).el;
+      this.elVar[j] = se * se;
       pos[3 * j] = this.p3[0]!;
       pos[3 * j + 1] = this.p3[1]!;
       pos[3 * j + 2] = this.p3[2]!;
@@ -545,11 +550,11 @@ export class Tracker {
         this.stats.exactGates++;
         let nis = Infinity;
         if (in1) {
-          this.gateNis(g, pl, s);
+          this.gateNis(g, pl, s, this.elVar[j]!);
           nis = this.nisOut[0]!;
         }
         if (in2) {
-          this.gateNis(g2, pl, s);
+          this.gateNis(g2, pl, s, this.elVar[j]!);
           nis = Math.min(nis, this.nisOut[0]!);
         }
         const m = pl.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
@@ -608,7 +613,8 @@ export class Tracker {
    * The search sphere of a gating base (its `d` at rows[o]) for a batch (centre at the batch's middle, radius in
    * out[3]): a bound on the gate's extent in metres. NIS ≤ γ implies |ν|² ≤ γ·trace(S), and trace(S) ≤
    * 2·(tr Ppp + Δt²·tr Pvv) + q·Δt³ + the worst sensor's σr² + d²(σaz² + σel²) at the track's distance d (the
-   * cross-covariance term is bounded by Cauchy–Schwarz); plus the motion within the batch.
+   * cross-covariance term is bounded by Cauchy–Schwarz), σ with the CAT048 rounding (sensors.ts plotSigmas);
+   * plus the motion within the batch.
    */
   private searchSphere(o: number, out: Float64Array): void {
     const d = this.rows;
@@ -629,14 +635,40 @@ export class Tracker {
       const dx = ex - q[0]!;
       const dy = ey - q[1]!;
       const dz = ez - q[2]!;
-      const sg = s.sigmas;
-      const m = sg.range * sg.range + (dx * dx + dy * dy + dz * dz) * (sg.az * sg.az + sg.el * sg.el);
+      const sg = s.plot;
+      const d2 = dx * dx + dy * dy + dz * dz;
+      const m = sg.range * sg.range + d2 * (sg.az * sg.az + s.sigmas.el * s.sigmas.el);
       if (m > meas) meas = m;
     }
+    const spread = 2 * (trPP + adt * adt * trVV) + d[o + G_Q]! * adt * adt * adt + meas;
+    const motion = d[o + G_SPEED]! * half + 20;
+    let radius = Math.sqrt(this.gate4 * spread) + motion;
+    // The elevation's rounding (sensors.ts) grows near a radar's zenith. Its bound over the sphere comes from
+    // the sphere's smallest horizontal distance to each radar (less 1 mrad of the distance for the tilt
+    // between the radar's up and the site's), which depends on the radius it grows: a few passes to a fixed
+    // point (one where the rounding is small, as it is but near a zenith).
+    for (let pass = 0; pass < 4; pass++) {
+      let rnd = 0;
+      for (let k = 0; k < list.length; k++) {
+        const s = list[k]!;
+        const q = s.positionInSite;
+        const dx = ex - q[0]!;
+        const dy = ey - q[1]!;
+        const dz = ez - q[2]!;
+        const dist = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        const reach = dist + radius;
+        const v = elevationRoundingM2(s, reach * reach, Math.sqrt(dx * dx + dy * dy) - radius - 1e-3 * reach);
+        if (v > rnd) rnd = v;
+      }
+      const grown = Math.sqrt(this.gate4 * (spread + rnd)) + motion;
+      const done = grown - radius < 1;
+      radius = grown;
+      if (done) break;
+    }
+    out[3] = radius;
     out[0] = ex;
     out[1] = ey;
     out[2] = ez;
-    out[3] = Math.sqrt(this.gate4 * (2 * (trPP + adt * adt * trVV) + d[o + G_Q]! * adt * adt * adt + meas)) + d[o + G_SPEED]! * half + 20;
   }
 
   /** The search-sphere bound at the plot's own time and range (pos: the batch's plots in site ENU). */
@@ -650,17 +682,18 @@ export class Tracker {
     }
     const trPP = g.d[G_TRPP]!;
     const trVV = g.d[G_TRVV]!;
-    const sg = s.sigmas;
-    return d2 <= this.gate4 * (2 * (trPP + adj * adj * trVV) + g.q * adj * adj * adj + sg.range * sg.range + pl.range * pl.range * (sg.az * sg.az + sg.el * sg.el));
+    const sg = s.plot;
+    return d2 <= this.gate4 * (2 * (trPP + adj * adj * trVV) + g.q * adj * adj * adj + sg.range * sg.range + pl.range * pl.range * (sg.az * sg.az + this.elVar[j]!));
   }
 
   /**
    * Normalised innovation of plot against the track's gating base extrapolated to the plot's time: position
    * and velocity by constant acceleration, covariance by the linear transition plus the model's process noise
-   * (over ≤ 1–2 s this is what the full filter would predict, to well inside the gate's tolerance). Into
-   * nisOut[0].
+   * (over ≤ 1–2 s this is what the full filter would predict, to well inside the gate's tolerance); R is
+   * the plot's noise with the rounding (plotSigmas; `elVar` its elevation variance, computed once per plot
+   * of the batch). Into nisOut[0].
    */
-  private gateNis(g: GateBase, plot: Plot, s: TrackerSensor): void {
+  private gateNis(g: GateBase, plot: Plot, s: TrackerSensor, elVar: number): void {
     const dt = plot.t - g.t;
     const x = this.x7;
     for (let a = 0; a < 3; a++) {
@@ -717,10 +750,10 @@ export class Tracker {
         S[c * m + r] = sum;
       }
     }
-    const sg = s.sigmas;
+    const sg = s.plot;
     S[0] = S[0]! + sg.range * sg.range;
     S[m + 1] = S[m + 1]! + sg.az * sg.az;
-    S[2 * m + 2] = S[2 * m + 2]! + sg.el * sg.el;
+    S[2 * m + 2] = S[2 * m + 2]! + elVar;
     if (m === 4) S[15] = S[15]! + sg.rangeRate! * sg.rangeRate!;
     const nu0 = plot.range - this.zp[0]!;
     const nu1 = wrapPi(plot.az - this.zp[1]!);
@@ -763,9 +796,10 @@ export class Tracker {
     let llB: number;
     let llC: number;
     try {
-      const rb = ekf.update(plot, s, s.sigmas);
+      const sg = plotSigmas(s, plot.range, plot.el);
+      const rb = ekf.update(plot, s, sg);
       llB = -0.5 * (rb.nis + rb.logDetS + rb.dof * Math.log(2 * Math.PI));
-      const rc = tr.cv.update(plot, s, s.sigmas);
+      const rc = tr.cv.update(plot, s, sg);
       llC = rc.logLik;
     } catch {
       this.stats.filterFailures++;
@@ -963,7 +997,7 @@ export class Tracker {
         for (let qi = 0; qi < 2; qi++) {
           const q = qi === 0 ? entry : e;
           const rr = q.plot.rangeRate;
-          const srr = q.sensor.sigmas.rangeRate;
+          const srr = q.sensor.plot.rangeRate;
           if (rr === undefined || srr === undefined) continue;
           const sp = q.sensor.positionInSite;
           const lx = q.p[0]! - sp[0]!;
@@ -971,7 +1005,7 @@ export class Tracker {
           const lz = q.p[2]! - sp[2]!;
           const ln = Math.sqrt(lx * lx + ly * ly + lz * lz);
           const pred = (dx * lx + dy * ly + dz * lz) / (dt * ln);
-          const var_ = (s.sigmas.range ** 2 + e.sensor.sigmas.range ** 2) / (dt * dt) + (15 * dt) ** 2 + srr * srr;
+          const var_ = (s.plot.range ** 2 + e.sensor.plot.range ** 2) / (dt * dt) + (15 * dt) ** 2 + srr * srr;
           const chi = (pred - rr) ** 2 / var_;
           if (chi > 16) ok = false;
           score += chi;
