@@ -376,6 +376,8 @@ export class Tracker {
   private readonly gate4: number;
   // plot arrays of the current batch
   private pos = new Float64Array(3 * 256);
+  /** searchSphere's scratch: per sensor, the distance and the horizontal distance to the sphere's centre */
+  private readonly sensorDist: Float64Array;
   /** the batch's plots' elevation variance (rad²) with the rounding (plotSigmas), by index */
   private elVar = new Float64Array(256);
   private plotSensor: (TrackerSensor | undefined)[] = [];
@@ -436,6 +438,7 @@ export class Tracker {
     this.sensors = new Map(sensors.map((s) => [s.id, s]));
     if (sensors.length === 0) throw new RangeError('Tracker: no sensors');
     this.sensorList = [...this.sensors.values()];
+    this.sensorDist = new Float64Array(2 * this.sensorList.length);
     this.sensorIndex = new Map(this.sensorList.map((s, i) => [s, i]));
     this.edges = this.sensorList.map(() => ({ n: 0, rows: new Int32Array(256), cols: new Int32Array(256), costs: new Float64Array(256) }));
     this.list = new Int32Array(this.sensorList.length);
@@ -636,9 +639,13 @@ export class Tracker {
       const dy = ey - q[1]!;
       const dz = ez - q[2]!;
       const sg = s.plot;
-      const d2 = dx * dx + dy * dy + dz * dz;
+      const h2 = dx * dx + dy * dy;
+      const d2 = h2 + dz * dz;
       const m = sg.range * sg.range + d2 * (sg.az * sg.az + s.sigmas.el * s.sigmas.el);
       if (m > meas) meas = m;
+      // (kept for the rounding's bound below)
+      this.sensorDist[2 * k] = Math.sqrt(d2);
+      this.sensorDist[2 * k + 1] = Math.sqrt(h2);
     }
     const spread = 2 * (trPP + adt * adt * trVV) + d[o + G_Q]! * adt * adt * adt + meas;
     const motion = d[o + G_SPEED]! * half + 20;
@@ -650,14 +657,8 @@ export class Tracker {
     for (let pass = 0; pass < 4; pass++) {
       let rnd = 0;
       for (let k = 0; k < list.length; k++) {
-        const s = list[k]!;
-        const q = s.positionInSite;
-        const dx = ex - q[0]!;
-        const dy = ey - q[1]!;
-        const dz = ez - q[2]!;
-        const dist = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        const reach = dist + radius;
-        const v = elevationRoundingM2(s, reach * reach, Math.sqrt(dx * dx + dy * dy) - radius - 1e-3 * reach);
+        const reach = this.sensorDist[2 * k]! + radius;
+        const v = elevationRoundingM2(list[k]!, reach * reach, this.sensorDist[2 * k + 1]! - radius - 1e-3 * reach);
         if (v > rnd) rnd = v;
       }
       const grown = Math.sqrt(this.gate4 * (spread + rnd)) + motion;
