@@ -12,11 +12,11 @@
  * - elevation: CAT048 has none. It carries the measured point's height in 25 ft steps (I048/110), and the
  *   elevation is recovered from it at the plot's range (sense/polar.ts). A height step δh moves that elevation
  *   by δh/(r·cos el), so the rounding adds (7.62 m)²/12/(r·cos el)² to its variance: 0.9 mrad at 2.5 km and
- *   17° of elevation (3 mrad → 3.13), but 8 mrad at 2.6 km and 84°. A round nearly overhead a radar is seen
- *   at a quarter of the elevation accuracy the site file gives, and a tracker that took the site file's
- *   figure gated out 0.5 % of its own tracks' plots instead of the 0.1 % its 99.9 % gate allows, 9 in 10 of
- *   them on elevation near the zenith — each such miss a plot free to start a second track on the same round
- *   (docs/tracking.md "Measurement noise").
+ *   17° of elevation (3 mrad → 3.13), but 8 mrad at 2.6 km and 84° (3 → 8.5). A round coming down steeply
+ *   near a radar is seen at about a third of the elevation accuracy the site file gives, and a tracker that
+ *   took the site file's figure gated out 0.5 % of its own tracks' plots instead of the 0.1 % its 99.9 % gate
+ *   allows, 9 in 10 of them on elevation at high elevation angles — each such miss a plot free to start a
+ *   second track on the same round (docs/tracking.md "Measurement noise").
  * (flat Earth for dh/d(el): the curvature term changes it by r·sin(el)/R⊕, under 0.2 % at 10 km)
  */
 import { EnuFrame } from '../geo/wgs84.js';
@@ -25,15 +25,15 @@ import { AZ_LSB, HEIGHT_LSB, RANGE_LSB, RANGE_RATE_LSB } from '../sense/quantise
 import type { MeasurementSigmas } from './ballistic-ekf.js';
 
 /** Variances (SI) of rounding to the CAT048 steps: LSB²/12. */
-export const RANGE_ROUNDING_VAR = (RANGE_LSB * RANGE_LSB) / 12;
-export const AZ_ROUNDING_VAR = (AZ_LSB * AZ_LSB) / 12;
-export const HEIGHT_ROUNDING_VAR = (HEIGHT_LSB * HEIGHT_LSB) / 12;
-export const RANGE_RATE_ROUNDING_VAR = (RANGE_RATE_LSB * RANGE_RATE_LSB) / 12;
+const RANGE_ROUNDING_VAR = (RANGE_LSB * RANGE_LSB) / 12;
+const AZ_ROUNDING_VAR = (AZ_LSB * AZ_LSB) / 12;
+const HEIGHT_ROUNDING_VAR = (HEIGHT_LSB * HEIGHT_LSB) / 12;
+const RANGE_RATE_ROUNDING_VAR = (RANGE_RATE_LSB * RANGE_RATE_LSB) / 12;
 /**
  * cos(el) is floored here for the elevation's rounding term: within 1.1° of the zenith its σ stops growing at
  * 2.2 m / (0.02·r) — at 2 km, 55 mrad, already worth nothing to the filter.
  */
-export const MIN_COS_EL = 0.02;
+const MIN_COS_EL = 0.02;
 
 export interface TrackerSensor {
   id: string;
