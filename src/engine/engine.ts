@@ -83,9 +83,14 @@ export class Engine {
   private readonly predictOpts: Parameters<typeof predictImpact>[5];
   private readonly trackerEvents: TrackerEvent[] = [];
   private readonly toPredict = new Set<Track>();
+  /** scratch: toPredict, most urgent first */
+  private readonly predictOrder: Track[] = [];
   /** the batch's predictions still without their launch point, with their tracks (see ingest) */
   private readonly launchDue: { tr: Track; ev: PredictionEvent }[] = [];
   private out: SimEvent[] = [];
+  /** the batch's alert messages not yet handed to its onAlerts (see ingest) */
+  private readonly unhanded: SimEvent[] = [];
+  private onAlerts: ((alerts: SimEvent[]) => void) | undefined;
   /** last prediction per live track (for the service and the display) */
   readonly predictions = new Map<number, PredictionEvent>();
   readonly alerts: AlertManager;
@@ -119,14 +124,28 @@ export class Engine {
    * Takes the plots measured up to `until` (UTC s; time-ordered, each t ≤ until — or, with the tracker's
    * outOfSequence, each at or after the previous batch's `until` and possibly after this one's) and returns
    * the events they produced (track, prediction, alert, engagement), time-ordered. `onAlerts`, when given, gets the batch's
-   * alert messages (time-ordered, as they stand in the result) as soon as every one of them is decided —
-   * before the launch points are computed; it may throw, which aborts the batch (its launch points and the
-   * return).
+   * alert messages as soon as each is decided, in one or more calls: those of a prediction right after it is
+   * made (before the batch's other predictions), the rest (all-clears of ended tracks and of time) before the
+   * launch points are computed. Each call's messages are time-ordered, an alert's messages come in order, and
+   * the calls together hand over exactly the result's alert messages. It may throw, which aborts the batch
+   * (its remaining predictions, its launch points and the return).
    */
   ingest(plots: readonly Plot[], until: number, onAlerts?: (alerts: SimEvent[]) => void): SimEvent[] {
     this.out = [];
-    // (left over only when a batch was aborted by its onAlerts: those predictions were never returned)
+    // (left over only when a batch was aborted by its onAlerts: those predictions and alerts were never returned)
     this.launchDue.length = 0;
+    this.unhanded.length = 0;
+    this.onAlerts = onAlerts;
+    try {
+      return this.step(plots, until);
+    } finally {
+      this.onAlerts = undefined;
+      // (an aborted batch's remaining predictions are dropped: the next batch predicts from its own updates)
+      this.toPredict.clear();
+    }
+  }
+
+  private step(plots: readonly Plot[], until: number): SimEvent[] {
     const te = this.trackerEvents;
     te.length = 0;
     this.tracker.process(plots, until, te);
@@ -175,11 +194,7 @@ export class Engine {
       }
     }
     for (const a of this.alerts.tick(until)) this.pushAlert(a);
-    if (onAlerts) {
-      // (a stable sort of the alerts alone: the order they will have in the sorted result)
-      const alerts = this.out.filter((ev) => ev.type === 'alert');
-      if (alerts.length) onAlerts(alerts.sort((a, b) => a.t - b.t));
-    }
+    this.handOverAlerts();
     this.launchPoints();
     const s = this.tracker.stats;
     this.stats.plots = s.plots;
@@ -226,7 +241,17 @@ export class Engine {
 
   private pushAlert(a: SimEvent): void {
     this.out.push(a);
+    if (this.onAlerts) this.unhanded.push(a);
     this.stats.alerts++;
+  }
+
+  /** The alert messages decided since the last hand-over, to the batch's onAlerts (time-ordered: a stable sort). */
+  private handOverAlerts(): void {
+    const cb = this.onAlerts;
+    if (!cb || !this.unhanded.length) return;
+    const alerts = this.unhanded.slice().sort((a, b) => a.t - b.t);
+    this.unhanded.length = 0;
+    cb(alerts);
   }
 
   /**
@@ -271,21 +296,43 @@ export class Engine {
 
   /**
    * Predictions for the ballistic tracks updated in this batch, from each one's latest state: a track seen by
-   * two radars within one batch (< 0.5 s apart) gets one prediction, from its newest estimate.
+   * two radars within one batch (< 0.5 s apart) gets one prediction, from its newest estimate. Most urgent
+   * first, as each prediction's warnings leave as soon as it is made: the tracks never predicted (newly
+   * confirmed or newly ballistic: no zone knows of them yet), then by their last predicted impact time.
    */
   private predictUpdated(): void {
-    for (const tr of this.toPredict) {
+    const order = this.predictOrder;
+    order.length = 0;
+    for (const tr of this.toPredict) order.push(tr);
+    order.sort(byUrgency);
+    // the never-predicted tracks' joins go out in one Update per alert once they are all predicted, the others'
+    // at the end (AlertManager.flushJoins); a zone warned or escalated goes at once
+    let fresh = order.length > 0 && order[0]!.impactTime === undefined;
+    for (const tr of order) {
+      if (fresh && tr.impactTime !== undefined) {
+        fresh = false;
+        this.flushJoins();
+      }
       if (tr.cls !== 'ballistic' || !this.tracker.isLive(tr)) continue;
       const p = this.predict(tr);
       if (p) {
         this.out.push(p);
         this.predictions.set(tr.id, p);
         this.launchDue.push({ tr, ev: p });
-        for (const a of this.alerts.onPrediction(p)) this.pushAlert(a);
+        for (const a of this.alerts.onPrediction(p, true)) this.pushAlert(a);
+        // a warning leaves before the batch's other predictions are made
+        this.handOverAlerts();
         this.engagement?.onPrediction(p, { x: tr.ekf.x, P: tr.ekf.P, t: tr.ekf.t });
       }
     }
+    this.flushJoins();
     this.toPredict.clear();
+    order.length = 0;
+  }
+
+  private flushJoins(): void {
+    for (const a of this.alerts.flushJoins()) this.pushAlert(a);
+    this.handOverAlerts();
   }
 
   /**
@@ -351,4 +398,11 @@ export class Engine {
     if (sensor !== undefined) ev.sensor = sensor;
     return ev;
   }
+}
+
+/** Never predicted first, then the earlier predicted impact (a stable sort keeps the update order among equals). */
+function byUrgency(a: Track, b: Track): number {
+  const ta = a.impactTime ?? -Infinity;
+  const tb = b.impactTime ?? -Infinity;
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
 }

@@ -43,7 +43,7 @@ export interface StepResult {
   newAlerts: Set<string>;
 }
 
-/** Takes a batch's alert messages (time-ordered) once they are journaled; `fresh`: the messageIds new to the journal. */
+/** Takes a batch's alert messages once they are journaled, in one or more calls (each time-ordered); `fresh`: the messageIds new to the journal. */
 export type AlertHandler = (alerts: readonly SimEvent[], fresh: ReadonlySet<string>) => void;
 
 export interface PipelineOptions {
@@ -94,9 +94,10 @@ export class Pipeline {
 
   /**
    * One batch: journaled, through the engine and the incident builder; the results journaled. `onAlerts` gets
-   * the batch's alert messages as soon as they are journaled — before the incident builder and the rest of
-   * the journal run — with the messageIds new to the journal: a warning waits for nothing but the engine and
-   * its own write-ahead.
+   * the batch's alert messages as soon as they are journaled, in one or more calls (Engine.ingest: a
+   * prediction's as soon as it is made) — before the incident builder and the rest of the journal run — with
+   * the messageIds new to the journal: a warning waits for nothing but the tracker, its own prediction and its
+   * own write-ahead.
    */
   step(plots: readonly Plot[], until: number, onAlerts?: AlertHandler): StepResult {
     const seq = this.journal.appendBatch(until, plots);
@@ -104,12 +105,13 @@ export class Pipeline {
   }
 
   private run(seq: number, plots: readonly Plot[], until: number, onAlerts?: AlertHandler): StepResult {
-    // the alerts first, in their own transaction, as soon as the engine has decided them (before it computes
-    // the launch points); the restore path journals them the same way
-    let newAlerts = new Set<string>();
+    // the alerts first, each prediction's in their own transaction, as soon as the engine has decided them
+    // (before its other predictions and the launch points); the restore path journals them the same way
+    const newAlerts = new Set<string>();
     const produced = this.engine.ingest(plots, until, (alerts) => {
-      newAlerts = new Set(this.journal.record(seq, alerts));
-      onAlerts?.(alerts, newAlerts);
+      const fresh = new Set(this.journal.record(seq, alerts));
+      for (const id of fresh) newAlerts.add(id);
+      onAlerts?.(alerts, fresh);
     });
     const events: SimEvent[] = [];
     // the incident builder wants the plots (first detections) and the events, in time order

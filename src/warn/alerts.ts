@@ -195,6 +195,8 @@ export class AlertManager {
   private seq = 0;
   /** scratch: probabilities of the current prediction, by zone index */
   private readonly probs: Float64Array;
+  /** alerts tracks joined with `deferJoins`, the prediction that joined last: their Update is due (flushJoins) */
+  private readonly pendingJoins = new Map<AlertState, PredictionEvent>();
 
   constructor(site: Site, policy: Partial<AlertPolicy> = {}) {
     this.site = site;
@@ -223,8 +225,13 @@ export class AlertManager {
    * A ballistic track's new prediction: may warn zones, escalate them, or add the track to an alert.
    * Predictions of tracks already ended, and predictions with a non-finite value, change nothing (a live
    * service must not stop warning over one bad number).
+   *
+   * `deferJoins`: a track that only joins an alert (no zone warned or escalated by it) does not get its own
+   * Update: the alert's next message lists it — the next one issued anyway, or the one flushJoins makes. The
+   * engine defers the joins of a batch's predictions and flushes them once for all (a salvo's new tracks
+   * join in dozens a batch, and each message restates the whole alert).
    */
-  onPrediction(p: PredictionEvent): AlertEvent[] {
+  onPrediction(p: PredictionEvent, deferJoins = false): AlertEvent[] {
     const t = p.t;
     let tr = this.tracks.get(p.trackId);
     if ((!tr && this.endedIds.has(p.trackId)) || !finitePrediction(p)) {
@@ -307,12 +314,29 @@ export class AlertManager {
       if (c.siren) out.push(this.message(alert, t, 'siren', this.zonesAt(alert, 'siren'), c.cause));
       if (c.early) out.push(this.message(alert, t, 'early', this.zonesAt(alert, 'early'), c.cause));
       if (!c.siren && !c.early && c.joined) {
-        const stage: WarnStage = [...alert.zones.values()].some((z) => z.stage === 'siren') ? 'siren' : 'early';
-        out.push(this.message(alert, t, stage, this.zonesAt(alert, stage), c.cause));
+        if (deferJoins) this.pendingJoins.set(alert, c.cause!);
+        else out.push(this.joinMessage(alert, t, c.cause));
       }
     }
     this.dueClears(t, out);
     return out;
+  }
+
+  /**
+   * The Updates of the joins onPrediction deferred and no message has listed since: one per alert, at the
+   * time of the prediction that joined it last and with its impact, in alert order.
+   */
+  flushJoins(): AlertEvent[] {
+    if (!this.pendingJoins.size) return [];
+    const due = [...this.pendingJoins].sort((a, b) => a[0].seq - b[0].seq);
+    this.pendingJoins.clear();
+    return due.map(([alert, cause]) => this.joinMessage(alert, cause.t, cause));
+  }
+
+  /** An Update listing tracks that joined an alert, at the alert's current stage. */
+  private joinMessage(alert: AlertState, t: number, cause: PredictionEvent | undefined): AlertEvent {
+    const stage: WarnStage = [...alert.zones.values()].some((z) => z.stage === 'siren') ? 'siren' : 'early';
+    return this.message(alert, t, stage, this.zonesAt(alert, stage), cause);
   }
 
   /**
@@ -504,6 +528,8 @@ export class AlertManager {
       if (expected > -Infinity) ev.expires = Math.ceil(expected + this.policy.expiresMarginSeconds);
     }
     alert.messages.push({ messageId, t });
+    // (every message restates the whole alert: a join still pending is listed by this one)
+    this.pendingJoins.delete(alert);
     return ev;
   }
 }

@@ -237,6 +237,32 @@ describe('AlertManager', () => {
     expect(clear.map((m) => [m.t - T0, m.msgType, m.zones, m.trackIds])).toEqual([[64, 'Cancel', ['A'], [1, 2]]]);
   });
 
+  it('deferred joins: the tracks joining within one batch share one Update; a message issued anyway lists them', () => {
+    const am = new AlertManager(SITE);
+    expect(am.onPrediction(pred(1, 0, 0, 0, 100, 30), true).map((m) => m.msgType)).toEqual(['Alert']);
+    // tracks 2 and 3 join alert 1 (zone A, already at siren): nothing yet
+    expect(am.onPrediction(pred(2, 3, 50, -80, 120, 34), true)).toEqual([]);
+    expect(am.onPrediction(pred(3, 3.2, -60, 40, 120, 33), true)).toEqual([]);
+    const flushed = am.flushJoins();
+    expect(flushed).toEqual([
+      expect.objectContaining({ messageId: 'A-test-site-1.2', msgType: 'Update', stage: 'siren', zones: ['A'], trackIds: [1, 2, 3], references: ['A-test-site-1.1'] }),
+    ]);
+    // at the last joining prediction, with its impact
+    expect(flushed[0]!.t).toBe(T0 + 3.2);
+    const g = frame.enuToGeodetic(-60, 40, 0);
+    expect(flushed[0]!.impact!.lat).toBeCloseTo(g.lat, 9);
+    expect(am.flushJoins()).toEqual([]);
+    // track 4 joins (pending); its next prediction warns zone C, which goes to the alert track 4 joined: that
+    // Update is issued anyway and lists track 4
+    expect(am.onPrediction(pred(4, 5, 30, 30, 100, 36), true)).toEqual([]);
+    const c = am.onPrediction(pred(4, 6, 0, 3000, 100, 40), true);
+    expect(c.map((m) => [m.messageId, m.zones, m.trackIds])).toEqual([['A-test-site-1.3', ['A', 'C'], [1, 2, 3, 4]]]);
+    // the join it listed is not sent again
+    expect(am.flushJoins()).toEqual([]);
+    // without deferJoins, as before: one Update per joining track
+    expect(am.onPrediction(pred(5, 7, 10, 10, 100, 38)).map((m) => [m.messageId, m.trackIds])).toEqual([['A-test-site-1.4', [1, 2, 3, 4, 5]]]);
+  });
+
   it('zones join the alert as the prediction narrows and clear one by one', () => {
     const am = new AlertManager(SITE);
     // track 1: half-way between A and B, wide → early on both (p ≈ 0.06 each, 40 s to go)
