@@ -152,8 +152,8 @@ interface ZoneState {
   readonly alert: AlertState;
   stage: WarnStage;
   sirenAt?: number;
-  /** tracks still flying that warned this zone */
-  readonly live: Set<number>;
+  /** tracks still flying that warned this zone, by id */
+  readonly live: Map<number, TrackState>;
   /** latest effective end among the ended tracks that warned it */
   lastEnd: number;
 }
@@ -164,6 +164,8 @@ interface AlertState {
   /** active zones by id */
   readonly zones: Map<string, ZoneState>;
   readonly trackIds: Set<number>;
+  /** trackIds in ascending order (what every message lists; kept sorted as tracks join) */
+  readonly sortedIds: number[];
   readonly messages: { messageId: string; t: number }[];
   closed: boolean;
 }
@@ -284,7 +286,7 @@ export class AlertManager {
       let zs = this.active.get(w.zone.id);
       if (!zs) {
         const alert = this.alertForNewZone(tr, wanted);
-        zs = { zone: w.zone, index: w.index, alert, stage: w.stage, live: new Set(), lastEnd: -Infinity };
+        zs = { zone: w.zone, index: w.index, alert, stage: w.stage, live: new Map(), lastEnd: -Infinity };
         if (w.stage === 'siren') zs.sirenAt = t;
         this.active.set(w.zone.id, zs);
         alert.zones.set(w.zone.id, zs);
@@ -299,10 +301,11 @@ export class AlertManager {
         c.siren = true;
         c.cause = p;
       }
-      zs.live.add(tr.id);
+      zs.live.set(tr.id, tr);
       tr.home ??= zs.alert;
       if (!zs.alert.trackIds.has(tr.id)) {
         zs.alert.trackIds.add(tr.id);
+        insertSorted(zs.alert.sortedIds, tr.id);
         const c = change(zs.alert);
         c.joined = true;
         c.cause = p;
@@ -400,7 +403,7 @@ export class AlertManager {
       return best;
     }
     const seq = ++this.seq;
-    const alert: AlertState = { id: `${this.prefix}-${seq}`, seq, zones: new Map(), trackIds: new Set(), messages: [], closed: false };
+    const alert: AlertState = { id: `${this.prefix}-${seq}`, seq, zones: new Map(), trackIds: new Set(), sortedIds: [], messages: [], closed: false };
     this.alerts.push(alert);
     tr.home = alert;
     return alert;
@@ -495,7 +498,7 @@ export class AlertManager {
       alertId: alert.id,
       stage,
       zones,
-      trackIds: [...alert.trackIds].sort((a, b) => a - b),
+      trackIds: alert.sortedIds.slice(),
       msgType,
       messageId,
       zoneStages,
@@ -515,8 +518,8 @@ export class AlertManager {
         const due = this.clearDue(zs);
         if (due < Infinity) expected = Math.max(expected, due);
         else {
-          for (const id of zs.live) {
-            const last = this.tracks.get(id)?.last;
+          for (const st of zs.live.values()) {
+            const last = st.last;
             if (!last) continue;
             first = Math.min(first, last.impactTime);
             expected = Math.max(expected, this.latestImpact(last) + this.policy.holdSeconds);
@@ -557,4 +560,11 @@ export function majorSigma(cov: readonly (readonly number[])[]): number {
   const tr = 0.5 * (a + d);
   const disc = Math.sqrt(0.25 * (a - d) * (a - d) + b * b);
   return Math.sqrt(Math.max(0, tr + disc));
+}
+
+/** Inserts `v` into the ascending array `a` (track numbers only grow: usually an append). */
+function insertSorted(a: number[], v: number): void {
+  let i = a.length;
+  while (i > 0 && a[i - 1]! > v) i--;
+  a.splice(i, 0, v);
 }
