@@ -76,7 +76,7 @@ const TAIL = 2.5;
 /** throughput: this span of the 1,000-threat salvo's data (s from its start; ~1,000 tracks) in a loop */
 const LOOP = { from: 8, to: 20 };
 const BLAST_SECONDS = 5;
-const SPEEDS = [1.5, 2, 2.5, 3, 4, 6];
+const SPEEDS = [1.5, 2, 2.5, 3, 4, 6, 8];
 
 class ClientProxy {
   private next = 1;
