@@ -482,8 +482,8 @@ export async function bench(): Promise<void> {
     console.log(
       '\nBatches in the window (a batch: the plots one release of the ingest hands the engine; data span: its last plot time − first; ' +
         '> 1 revolution: batches spanning more than the fastest radar\'s period). Where int →CAT062 goes, ms p50 / p99: before the batch ran ' +
-        "(held for the other radar, or queued behind other work), Pipeline.step (journal, engine, incidents, journal), the rest (publish: " +
-        'WebSocket, CAP files, CAT062):',
+        "(held for the other radar, or queued behind other work), Pipeline.step (journal, engine, incidents, journal), the rest (publish up to the CAT062 " +
+        'send, which goes first):',
     );
     table(
       ['threats', 'radars', 'batches', 'plots p50/max', 'data span s p50/max', '> 1 revolution', 'before', 'Pipeline.step', 'publish'],
