@@ -29,6 +29,7 @@ import type { Site } from '../scenario/types.js';
 import { formatEvent, type AlertEvent, type PredictionEvent, type SimEvent, type TrackEvent } from '../sim/events.js';
 import type { Plot } from '../sense/plot.js';
 import { Journal } from '../store/journal.js';
+import { splitRelease } from './batches.js';
 import { FollowClock, WallClock, type Clock } from './clock.js';
 import { CotTcpSender, CotUdpSender } from './cot-sender.js';
 import { buildHttp, type ServiceApi } from './http.js';
@@ -79,9 +80,6 @@ export interface ServeConfig {
    */
   release?: 'ordered' | 'per-sensor';
 }
-
-/** Batches the engine gets at most this many seconds of plot time at once (the simulator's window). */
-const BATCH = 0.5;
 
 /** When (wall ms, performance.now) the oldest datagram of a batch arrived: latency is measured from it. */
 interface Arrival {
@@ -264,18 +262,8 @@ export class Service {
     const now = this.clock.now();
     const { plots, until } = this.ingest.take(now);
     if (!plots.length && (!this.busy() || until <= this.lastUntil)) return;
-    // In batches of at most BATCH s of plot time, as the simulator feeds the engine: the tracker takes one plot
-    // per sensor per track per batch, so a release holding two revolutions of a radar (waiting for a slower
-    // one) must not go in as one batch.
-    let i = 0;
-    do {
-      const end = i < plots.length ? Math.min(until, (Math.floor(plots[i]!.t / BATCH) + 1) * BATCH) : until;
-      let j = i;
-      // (released per sensor, the last chunk may hold plots after `until`: their sensor's sector closed)
-      while (j < plots.length && (plots[j]!.t < end || end === until)) j++;
-      this.run(plots.slice(i, j), end);
-      i = j;
-    } while (i < plots.length);
+    // In batches the tracker can take (splitRelease: at most 0.5 s of plot time, a sector's release whole)
+    for (const b of splitRelease(plots, until)) this.run(plots.slice(b.from, b.to), b.until);
   }
 
   private run(plots: Plot[], until: number): void {
