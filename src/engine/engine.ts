@@ -124,9 +124,10 @@ export class Engine {
    * Takes the plots measured up to `until` (UTC s; time-ordered, each t ≤ until — or, with the tracker's
    * outOfSequence, each at or after the previous batch's `until` and possibly after this one's) and returns
    * the events they produced (track, prediction, alert, engagement), time-ordered. `onAlerts`, when given, gets the batch's
-   * alert messages as soon as each is decided, in one or more calls: those of a prediction right after it is
-   * made (before the batch's other predictions), the rest (all-clears of ended tracks and of time) before the
-   * launch points are computed. Each call's messages are time-ordered, an alert's messages come in order, and
+   * alert messages as soon as each is decided, in one or more calls: a prediction's warnings right after it is
+   * made (before the batch's other predictions); the Updates of tracks merely joining an alert once the batch's
+   * never-predicted tracks are predicted, or after its last prediction (AlertManager.flushJoins); the rest
+   * (all-clears of ended tracks and of time) before the launch points are computed. Each call's messages are time-ordered, an alert's messages come in order, and
    * the calls together hand over exactly the result's alert messages. It may throw, which aborts the batch
    * (its remaining predictions, its launch points and the return).
    */
