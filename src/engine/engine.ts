@@ -129,16 +129,18 @@ export class Engine {
    * never-predicted tracks are predicted, or after its last prediction (AlertManager.flushJoins); the rest
    * (all-clears of ended tracks and of time) before the launch points are computed. Each call's messages are time-ordered, an alert's messages come in order, and
    * the calls together hand over exactly the result's alert messages. It may throw, which aborts the batch
-   * (its remaining predictions, its launch points and the return).
+   * (its remaining predictions, its launch points and the return). `onTracks`, when given, gets the batch's
+   * track updates (status `confirmed`, time-ordered, as they stand in the result) as soon as the tracker has
+   * made them, before any prediction; the track ends come later, in the result only. It may throw likewise.
    */
-  ingest(plots: readonly Plot[], until: number, onAlerts?: (alerts: SimEvent[]) => void): SimEvent[] {
+  ingest(plots: readonly Plot[], until: number, onAlerts?: (alerts: SimEvent[]) => void, onTracks?: (tracks: TrackEvent[]) => void): SimEvent[] {
     this.out = [];
     // (left over only when a batch was aborted by its onAlerts: those predictions and alerts were never returned)
     this.launchDue.length = 0;
     this.unhanded.length = 0;
     this.onAlerts = onAlerts;
     try {
-      return this.step(plots, until);
+      return this.step(plots, until, onTracks);
     } finally {
       this.onAlerts = undefined;
       // (an aborted batch's remaining predictions are dropped: the next batch predicts from its own updates)
@@ -146,10 +148,15 @@ export class Engine {
     }
   }
 
-  private step(plots: readonly Plot[], until: number): SimEvent[] {
+  private step(plots: readonly Plot[], until: number, onTracks?: (tracks: TrackEvent[]) => void): SimEvent[] {
     const te = this.trackerEvents;
     te.length = 0;
     this.tracker.process(plots, until, te);
+    if (onTracks) {
+      // (so far the batch's events are the updates onUpdate wrote; a stable sort: their order in the result)
+      const tracks = this.out.filter((ev): ev is TrackEvent => ev.type === 'track').sort((a, b) => a.t - b.t);
+      if (tracks.length) onTracks(tracks);
+    }
     if (this.opts.predictions !== false) this.predictUpdated();
     else this.toPredict.clear();
     for (const e of te) {

@@ -20,7 +20,7 @@ import { Engine, type EngineContinuation, type EngineOptions } from '../engine/e
 import { IncidentBuilder } from '../report/incident.js';
 import type { Site } from '../scenario/types.js';
 import type { Plot } from '../sense/plot.js';
-import { compareEvents, type SimEvent } from '../sim/events.js';
+import { compareEvents, type SimEvent, type TrackEvent } from '../sim/events.js';
 import { plotEvent } from '../sim/simulation.js';
 import type { Journal } from '../store/journal.js';
 
@@ -45,6 +45,9 @@ export interface StepResult {
 
 /** Takes a batch's alert messages once they are journaled, in one or more calls (each time-ordered); `fresh`: the messageIds new to the journal. */
 export type AlertHandler = (alerts: readonly SimEvent[], fresh: ReadonlySet<string>) => void;
+
+/** Takes a batch's track updates (Engine.ingest's onTracks) once the state changes among them are journaled. */
+export type TrackHandler = (tracks: readonly TrackEvent[]) => void;
 
 export interface PipelineOptions {
   engine?: EngineOptions;
@@ -97,22 +100,34 @@ export class Pipeline {
    * the batch's alert messages as soon as they are journaled, in one or more calls (Engine.ingest: a
    * prediction's as soon as it is made) — before the incident builder and the rest of the journal run — with
    * the messageIds new to the journal: a warning waits for nothing but the tracker, its own prediction and its
-   * own write-ahead.
+   * own write-ahead. `onTracks` likewise gets the batch's track updates as soon as the tracker has made them,
+   * their state changes (first confirmations) journaled first: the CAT062 picture waits for no prediction.
    */
-  step(plots: readonly Plot[], until: number, onAlerts?: AlertHandler): StepResult {
+  step(plots: readonly Plot[], until: number, onAlerts?: AlertHandler, onTracks?: TrackHandler): StepResult {
     const seq = this.journal.appendBatch(until, plots);
-    return this.run(seq, plots, until, onAlerts);
+    return this.run(seq, plots, until, onAlerts, onTracks);
   }
 
-  private run(seq: number, plots: readonly Plot[], until: number, onAlerts?: AlertHandler): StepResult {
+  private run(seq: number, plots: readonly Plot[], until: number, onAlerts?: AlertHandler, onTracks?: TrackHandler): StepResult {
     // the alerts first, each prediction's in their own transaction, as soon as the engine has decided them
     // (before its other predictions and the launch points); the restore path journals them the same way
     const newAlerts = new Set<string>();
-    const produced = this.engine.ingest(plots, until, (alerts) => {
-      const fresh = new Set(this.journal.record(seq, alerts));
-      for (const id of fresh) newAlerts.add(id);
-      onAlerts?.(alerts, fresh);
-    });
+    // the track updates' state changes (first confirmations) likewise, before the updates go out; the
+    // confirmedSeen mark keeps them from being journaled again below
+    const produced = this.engine.ingest(
+      plots,
+      until,
+      (alerts) => {
+        const fresh = new Set(this.journal.record(seq, alerts));
+        for (const id of fresh) newAlerts.add(id);
+        onAlerts?.(alerts, fresh);
+      },
+      (tracks) => {
+        const changes = tracks.filter((ev) => trackStateChange(ev, this.confirmedSeen));
+        if (changes.length) this.journal.record(seq, changes);
+        onTracks?.(tracks);
+      },
+    );
     const events: SimEvent[] = [];
     // the incident builder wants the plots (first detections) and the events, in time order
     const all: SimEvent[] = plots.map(plotEvent);

@@ -1,7 +1,8 @@
 /**
  * The live service's outputs, each pushed as soon as the pipeline hands over an event (never polled):
  * - WsHub: the WebSocket stream `/api/stream` — every event as one JSON text message;
- * - Cat062Out: ASTERIX CAT062 system tracks over UDP, one datagram per batch (split at 1472 bytes);
+ * - Cat062Out: ASTERIX CAT062 system tracks over UDP, one datagram per send (split at 1472 bytes): a batch's
+ *   track updates as soon as the tracker has made them, its track ends after the batch;
  * - CapFiles: each alert message as a CAP 1.2 file `<messageId>.cap.xml`, rendered after the batch's other
  *   outputs and written off the main thread.
  * A slow or broken consumer never holds up the others: a WebSocket client that cannot keep up is dropped

@@ -272,12 +272,22 @@ export class Service {
     let events: SimEvent[];
     let fresh: ReadonlySet<string>;
     let early = false;
+    let tracksOut = false;
     try {
-      // the batch's alerts leave as soon as they are journaled, before the incidents and the other outputs
-      const r = this.pipeline.step(plots, until, (alerts, newIds) => {
-        early = true;
-        this.publishAlerts(alerts as AlertEvent[], arrival, false, newIds);
-      });
+      // the batch's alerts leave as soon as they are journaled, before the incidents and the other outputs; its
+      // track updates as CAT062 as soon as the tracker has made them, before the predictions
+      const r = this.pipeline.step(
+        plots,
+        until,
+        (alerts, newIds) => {
+          early = true;
+          this.publishAlerts(alerts as AlertEvent[], arrival, false, newIds);
+        },
+        (tracks) => {
+          tracksOut = true;
+          this.sendCat062(tracks, arrival);
+        },
+      );
       events = r.events;
       fresh = r.newAlerts;
     } catch (e) {
@@ -287,7 +297,14 @@ export class Service {
     }
     this.batches++;
     this.plotsProcessed += plots.length;
-    this.publish(early ? events.filter((ev) => ev.type !== 'alert') : events, arrival, false, fresh);
+    this.publish(early ? events.filter((ev) => ev.type !== 'alert') : events, arrival, false, fresh, tracksOut);
+  }
+
+  /** Track events as CAT062; the latency of the batch's track picture is measured at its first send. */
+  private sendCat062(tracks: readonly TrackEvent[], arrival: Arrival | undefined): void {
+    if (!tracks.length) return;
+    this.cat062?.send(tracks);
+    if (arrival) this.metrics.observeTrack(performance.now() - arrival.wallMs);
   }
 
   /**
@@ -352,18 +369,17 @@ export class Service {
    * Sends events out: the alerts among them first (publishAlerts), then the rest — state, WebSocket, CAT062,
    * CoT.
    */
-  private publish(events: readonly SimEvent[], arrival: Arrival | undefined, restoring: boolean, fresh?: ReadonlySet<string>): void {
+  private publish(events: readonly SimEvent[], arrival: Arrival | undefined, restoring: boolean, fresh?: ReadonlySet<string>, updatesSent = false): void {
     if (!events.length) return;
     const alerts = events.filter((ev): ev is AlertEvent => ev.type === 'alert');
     if (alerts.length) this.publishAlerts(alerts, arrival, restoring, fresh);
     // First what is waited for: the tracks as CAT062 (one encoding for the batch; the stream formats every
-    // event on its own, ≈ 1–3 ms for a 1,000-track batch), then every event on the WebSocket in time order.
-    // Then CoT rendering, so it does not delay the next batch.
-    const tracks = events.filter((ev): ev is TrackEvent => ev.type === 'track');
-    if (tracks.length) {
-      this.cat062?.send(tracks);
-      if (arrival) this.metrics.observeTrack(performance.now() - arrival.wallMs);
-    }
+    // event on its own, ≈ 1–3 ms for a 1,000-track batch) — only the ends when the updates went out already
+    // (run) — then every event on the WebSocket in time order. Then CoT rendering, so it does not delay the
+    // next batch.
+    const tracks = events.filter((ev): ev is TrackEvent => ev.type === 'track' && (!updatesSent || ev['status'] !== 'confirmed'));
+    if (updatesSent) this.cat062?.send(tracks);
+    else this.sendCat062(tracks, arrival);
     const ws = this.hub.size > 0;
     for (const ev of events) {
       if (ev.type === 'alert') continue;
