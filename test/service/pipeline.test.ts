@@ -100,13 +100,19 @@ describe('pipeline restore after a crash', () => {
   });
 });
 
+/** 2021-12-19 in 0.5 s batches through an uninterrupted pipeline: the reference the fast paths are held to. */
+function incidentReference(): { scenario: Scenario; bs: { plots: Plot[]; until: number }[]; refJournal: Journal; refEvents: SimEvent[][] } {
+  const scenario = loadScenario('scenarios/2021-12-19-green-zone-rockets.yaml');
+  const bs = batches(scenario);
+  const refJournal = Journal.open(journalFile());
+  const ref = new Pipeline(scenario.site, refJournal, { incidentGap: 30 });
+  const refEvents = bs.map((b) => ref.step(b.plots, b.until).events);
+  return { scenario, bs, refJournal, refEvents };
+}
+
 describe('the track fast path', () => {
   it('hands over the batch’s track updates before any prediction, their first confirmations already journaled', () => {
-    const scenario = loadScenario('scenarios/2021-12-19-green-zone-rockets.yaml');
-    const bs = batches(scenario);
-    const refJournal = Journal.open(journalFile());
-    const ref = new Pipeline(scenario.site, refJournal, { incidentGap: 30 });
-    const refEvents = bs.map((b) => ref.step(b.plots, b.until).events);
+    const { scenario, bs, refJournal, refEvents } = incidentReference();
     const j = Journal.open(journalFile());
     const c = new Pipeline(scenario.site, j, { incidentGap: 30 });
     let handed = 0;
@@ -144,11 +150,7 @@ describe('the track fast path', () => {
 
 describe('the alert fast path', () => {
   it('hands over exactly the batch’s alerts, already journaled; a kill right after it loses nothing', () => {
-    const scenario = loadScenario('scenarios/2021-12-19-green-zone-rockets.yaml');
-    const bs = batches(scenario);
-    const refJournal = Journal.open(journalFile());
-    const ref = new Pipeline(scenario.site, refJournal, { incidentGap: 30 });
-    const refEvents = bs.map((b) => ref.step(b.plots, b.until).events);
+    const { scenario, bs, refJournal, refEvents } = incidentReference();
 
     // every batch's alerts are handed over, journaled, and nothing else is
     const jC = Journal.open(journalFile());
