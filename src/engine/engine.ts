@@ -123,13 +123,14 @@ export class Engine {
   /**
    * Takes the plots measured up to `until` (UTC s; time-ordered, each t ≤ until — or, with the tracker's
    * outOfSequence, each at or after the previous batch's `until` and possibly after this one's) and returns
-   * the events they produced (track, prediction, alert, engagement), time-ordered. `onAlerts`, when given, gets the batch's
-   * alert messages as soon as each is decided, in one or more calls: a prediction's warnings right after it is
-   * made (before the batch's other predictions); the Updates of tracks merely joining an alert once the batch's
-   * never-predicted tracks are predicted, or after its last prediction (AlertManager.flushJoins); the rest
-   * (all-clears of ended tracks and of time) before the launch points are computed. Each call's messages are time-ordered, an alert's messages come in order, and
-   * the calls together hand over exactly the result's alert messages. It may throw, which aborts the batch
-   * (its remaining predictions, its launch points and the return). `onTracks`, when given, gets the batch's
+   * the events they produced (track, prediction, alert, engagement), time-ordered. `onAlerts`, when given,
+   * gets the batch's alert messages as soon as each is decided, in one or more calls: a prediction's warnings
+   * right after it is made (before the batch's other predictions); the Updates of tracks merely joining an
+   * alert once the batch's never-predicted tracks are predicted, or after its last prediction
+   * (AlertManager.flushJoins); the rest (all-clears of ended tracks and of time) before the launch points are
+   * computed. Each call's messages are time-ordered, an alert's messages come in order, and the calls together
+   * hand over exactly the result's alert messages. It may throw, which aborts the batch (its remaining
+   * predictions, its launch points and the return). `onTracks`, when given, gets the batch's
    * track updates (status `confirmed`, time-ordered, as they stand in the result) as soon as the tracker has
    * made them, before any prediction; the track ends come later, in the result only. It may throw likewise.
    */
@@ -143,7 +144,8 @@ export class Engine {
       return this.step(plots, until, onTracks);
     } finally {
       this.onAlerts = undefined;
-      // (an aborted batch's remaining predictions are dropped: the next batch predicts from its own updates)
+      // the batch's updated tracks, predicted or not (an aborted batch's remaining predictions are dropped: the
+      // next batch predicts from its own updates)
       this.toPredict.clear();
     }
   }
@@ -158,7 +160,6 @@ export class Engine {
       if (tracks.length) onTracks(tracks);
     }
     if (this.opts.predictions !== false) this.predictUpdated();
-    else this.toPredict.clear();
     for (const e of te) {
       const tr = e.track;
       // (confirmation happens at an update, whose track event onUpdate already wrote)
@@ -334,7 +335,6 @@ export class Engine {
       }
     }
     this.flushJoins();
-    this.toPredict.clear();
     order.length = 0;
   }
 
