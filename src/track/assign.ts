@@ -529,3 +529,22 @@ export function gnnCost(cost: Float64Array, nRows: number, nCols: number, missCo
   }
   return t;
 }
+
+/**
+ * GNN costs from gated NIS values in place: edge k (plot cols[k], NIS costs[k], ln|S| lnDet[k]) becomes
+ * NIS + ln|S| − the smallest ln|S| among its plot's edges. −2 ln N(ν; 0, S) = NIS + ln|S| + const is what a
+ * track's likelihood of a plot says; NIS alone favours the vaguer track, whose large S gates a plot at a low
+ * NIS: a stale tentative track, or an undecided one's constant-velocity model, took plots from the confirmed
+ * track beside it and that track was lost (salvo-300, s017: NIS 5.5 against 5.9, ln|S| 6 apart). The plot's
+ * best-placed track pays nothing: a plot only one track gates costs its NIS as before, and a miss cost set
+ * at the gate keeps its meaning (every pair inside a gate stays preferred to a miss unless a better-placed
+ * track contests its plot). colMin: scratch indexed by plot, at least as long as the largest column + 1.
+ */
+export function likelihoodCosts(cols: Int32Array, costs: Float64Array, lnDet: Float64Array, n: number, colMin: Float64Array): void {
+  for (let k = 0; k < n; k++) colMin[cols[k]!] = Infinity;
+  for (let k = 0; k < n; k++) {
+    const j = cols[k]!;
+    if (lnDet[k]! < colMin[j]!) colMin[j] = lnDet[k]!;
+  }
+  for (let k = 0; k < n; k++) costs[k] = costs[k]! + (lnDet[k]! - colMin[cols[k]!]!);
+}

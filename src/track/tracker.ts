@@ -29,7 +29,7 @@
  */
 import type { EnuFrame } from '../geo/wgs84.js';
 import type { Plot } from '../sense/plot.js';
-import { Assigner } from './assign.js';
+import { Assigner, likelihoodCosts } from './assign.js';
 import { BallisticEkf, NX, ballisticRhs, measureWithJacobian, wrapPi, type EkfMet } from './ballistic-ekf.js';
 import { CvEkf } from './cv-ekf.js';
 import { popcount32, recordHistory, trailingMisses } from './m-of-n.js';
@@ -327,6 +327,8 @@ interface Edges {
   rows: Int32Array;
   cols: Int32Array;
   costs: Float64Array;
+  /** ln|S| of each pair's innovation covariance */
+  lnDet: Float64Array;
 }
 
 function growEdges(e: Edges): void {
@@ -337,9 +339,12 @@ function growEdges(e: Edges): void {
   k.set(e.cols);
   const w = new Float64Array(c);
   w.set(e.costs);
+  const l = new Float64Array(c);
+  l.set(e.lnDet);
   e.rows = r;
   e.cols = k;
   e.costs = w;
+  e.lnDet = l;
 }
 
 /** An unassociated plot waiting to pair into a new track: time, site-ENU point and its covariance. */
@@ -383,6 +388,8 @@ export class Tracker {
   private plotSensor: (TrackerSensor | undefined)[] = [];
   private readonly grid = new SpatialGrid(1500, 1024);
   private hits = new Int32Array(256);
+  /** likelihoodCosts' scratch: the smallest ln|S| per plot */
+  private colMin = new Float64Array(256);
   // gating edges per sensor, assignment output, each track's plots of the batch
   private readonly assigner = new Assigner();
   private readonly sensorList: TrackerSensor[];
@@ -405,7 +412,7 @@ export class Tracker {
    *  does not inline are boxed, one heap number each, a track a batch) */
   private readonly span = new Float64Array(2);
   /** gateNis' result, for the same reason */
-  private readonly nisOut = new Float64Array(1);
+  private readonly nisOut = new Float64Array(2);
   /** initiation's best pairs of one plot (initPairs of them): pool entries, scores, time differences */
   private readonly initBest: PoolEntry[] = [];
   private readonly initBestScore: Float64Array;
@@ -440,7 +447,7 @@ export class Tracker {
     this.sensorList = [...this.sensors.values()];
     this.sensorDist = new Float64Array(2 * this.sensorList.length);
     this.sensorIndex = new Map(this.sensorList.map((s, i) => [s, i]));
-    this.edges = this.sensorList.map(() => ({ n: 0, rows: new Int32Array(256), cols: new Int32Array(256), costs: new Float64Array(256) }));
+    this.edges = this.sensorList.map(() => ({ n: 0, rows: new Int32Array(256), cols: new Int32Array(256), costs: new Float64Array(256), lnDet: new Float64Array(256) }));
     this.list = new Int32Array(this.sensorList.length);
     this.slot = Math.min(...sensors.map((s) => s.period));
     [this.gate3, this.gate4] = CHI2[this.opts.gateProbability];
@@ -490,6 +497,7 @@ export class Tracker {
       this.pos = new Float64Array(3 * c);
       this.elVar = new Float64Array(c);
       this.hits = new Int32Array(c);
+      this.colMin = new Float64Array(c);
       this.taken = new Uint8Array(c);
     }
   }
@@ -551,22 +559,31 @@ export class Tracker {
         const in2 = g2 !== undefined && this.withinBound(g2, pl, s, pos, j);
         if (!in1 && !in2) continue;
         this.stats.exactGates++;
+        const m = pl.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
+        const gate = m === 4 ? this.gate4 : this.gate3;
         let nis = Infinity;
+        let lnDet = 0;
         if (in1) {
           this.gateNis(g, pl, s, this.elVar[j]!);
           nis = this.nisOut[0]!;
+          lnDet = this.nisOut[1]!;
         }
         if (in2) {
           this.gateNis(g2, pl, s, this.elVar[j]!);
-          nis = Math.min(nis, this.nisOut[0]!);
+          const n2 = this.nisOut[0]!;
+          // the model that explains the plot better, |S| counted (both inside the gate), else the one inside
+          if (n2 <= gate && (nis > gate || n2 + this.nisOut[1]! < nis + lnDet)) {
+            nis = n2;
+            lnDet = this.nisOut[1]!;
+          }
         }
-        const m = pl.rangeRate !== undefined && s.sigmas.rangeRate !== undefined ? 4 : 3;
-        if (nis <= (m === 4 ? this.gate4 : this.gate3)) {
+        if (nis <= gate) {
           const e = edges[this.sensorIndex.get(s)!]!;
           if (e.n === e.rows.length) growEdges(e);
           e.rows[e.n] = i;
           e.cols[e.n] = j;
           e.costs[e.n] = nis;
+          e.lnDet[e.n] = lnDet;
           e.n++;
         }
       }
@@ -580,6 +597,8 @@ export class Tracker {
     for (let si = 0; si < nS; si++) {
       const e = edges[si]!;
       if (e.n === 0) continue;
+      // a plot two tracks gate goes to the one that explains it better, |S| counted (assign.ts)
+      likelihoodCosts(e.cols, e.costs, e.lnDet, e.n, this.colMin);
       // miss cost = the 4-dof gate: any pair inside its gate is preferred to a miss
       this.assigner.cluster(e.rows, e.cols, e.costs, e.n, nT, n, this.gate4, this.rowToCol);
       for (let i = 0; i < nT; i++) {
@@ -760,7 +779,7 @@ export class Tracker {
     const nu1 = wrapPi(plot.az - this.zp[1]!);
     const nu2 = plot.el - this.zp[2]!;
     const nu3 = m === 4 ? plot.rangeRate! - this.zp[3]! : 0;
-    this.nisOut[0] = quadInv(S, m, nu0, nu1, nu2, nu3);
+    this.nisOut[0] = quadInv(S, m, nu0, nu1, nu2, nu3, this.nisOut);
   }
 
   private updateTrack(tr: Track, row: number, plot: Plot, s: TrackerSensor, out: TrackerEvent[]): void {
@@ -1312,7 +1331,7 @@ function sameObject(a: Track, b: Track, t: number): boolean {
 }
 
 /** νᵀS⁻¹ν for a symmetric positive-definite S (m = 3 or 4) by Cholesky, allocation-free. */
-function quadInv(S: Float64Array, m: number, n0: number, n1: number, n2: number, n3: number): number {
+function quadInv(S: Float64Array, m: number, n0: number, n1: number, n2: number, n3: number, lnDetOut: Float64Array): number {
   // in-place LDLᵀ-free Cholesky on a local copy
   const l00 = Math.sqrt(S[0]!);
   const l10 = S[m]! / l00;
@@ -1331,6 +1350,9 @@ function quadInv(S: Float64Array, m: number, n0: number, n1: number, n2: number,
     const l33 = Math.sqrt(S[15]! - l30 * l30 - l31 * l31 - l32 * l32);
     const y3 = (n3 - l30 * y0 - l31 * y1 - l32 * y2) / l33;
     r += y3 * y3;
+    lnDetOut[1] = 2 * Math.log(l00 * l11 * l22 * l33);
+  } else {
+    lnDetOut[1] = 2 * Math.log(l00 * l11 * l22);
   }
   return r === r ? r : Infinity;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Assigner, clusterAssign, gnnAssign, gnnCost, linearAssign } from '../../src/track/assign.js';
+import { Assigner, clusterAssign, gnnAssign, gnnCost, likelihoodCosts, linearAssign } from '../../src/track/assign.js';
 
 /** Brute force over every partial matching: returns the best (max cardinality, then min cost) under the
  * plain LSAP objective, and the best GNN objective (cost + miss per unassigned row). */
@@ -310,6 +310,65 @@ describe('clusterAssign (sparse, by connected components)', () => {
     const out = new Int32Array(1);
     expect(() => clusterAssign(Int32Array.from([0]), Int32Array.from([4]), Float64Array.from([1]), 1, 1, 4, 5, out)).toThrow(
       RangeError,
+    );
+  });
+});
+
+describe('likelihoodCosts (a contested plot goes to the track that explains it better)', () => {
+  // 99.9 % χ² gate of 4 degrees of freedom, the tracker's miss cost
+  const GATE4 = 18.467;
+
+  it('a confirmed track keeps a plot that a vaguer track gates at a slightly lower NIS (salvo-300, s017)', () => {
+    // row 0: the confirmed track, NIS 5.9 with ln|S| 10; row 1: a stale tentative track whose S is e⁶ times
+    // larger, NIS 5.5. By NIS alone the stale track takes the plot; by likelihood the confirmed one does.
+    const rows = Int32Array.from([0, 1]);
+    const cols = Int32Array.from([0, 0]);
+    const nis = Float64Array.from([5.9, 5.5]);
+    const out = new Int32Array(2);
+    clusterAssign(rows, cols, nis.slice(), 2, 2, 1, GATE4, out);
+    expect(Array.from(out)).toEqual([-1, 0]);
+    const costs = nis.slice();
+    likelihoodCosts(cols, costs, Float64Array.from([10, 16]), 2, new Float64Array(1));
+    // hand-computed: 5.9 + (10 − 10), 5.5 + (16 − 10)
+    expect(costs[0]).toBeCloseTo(5.9, 12);
+    expect(costs[1]).toBeCloseTo(11.5, 12);
+    clusterAssign(rows, cols, costs, 2, 2, 1, GATE4, out);
+    expect(Array.from(out)).toEqual([0, -1]);
+  });
+
+  it('a NIS far enough ahead still wins: the better-placed track does not take a plot it explains worse', () => {
+    // ln|S| 2 apart, NIS 6 apart: 3 + 2 < 9
+    const costs = Float64Array.from([9, 3]);
+    likelihoodCosts(Int32Array.from([0, 0]), costs, Float64Array.from([4, 6]), 2, new Float64Array(1));
+    const out = new Int32Array(2);
+    clusterAssign(Int32Array.from([0, 1]), Int32Array.from([0, 0]), costs, 2, 2, 1, GATE4, out);
+    expect(Array.from(out)).toEqual([-1, 0]);
+  });
+
+  it('a plot one track gates costs its NIS, whatever its ln|S|', () => {
+    const costs = Float64Array.from([7.5, 2.25, 11]);
+    likelihoodCosts(Int32Array.from([2, 0, 1]), costs, Float64Array.from([40, -3, 0.5]), 3, new Float64Array(3));
+    expect(Array.from(costs)).toEqual([7.5, 2.25, 11]);
+  });
+
+  it("a plot's own measurement noise cancels: ln|S| shifted by a constant per plot leaves the costs alone", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ col: fc.integer({ min: 0, max: 5 }), nis: fc.double({ min: 0, max: 20, noNaN: true }), ld: fc.double({ min: -30, max: 30, noNaN: true }) }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        (edges, shift) => {
+          const cols = Int32Array.from(edges.map((e) => e.col));
+          const a = Float64Array.from(edges.map((e) => e.nis));
+          const b = a.slice();
+          likelihoodCosts(cols, a, Float64Array.from(edges.map((e) => e.ld)), edges.length, new Float64Array(6));
+          likelihoodCosts(cols, b, Float64Array.from(edges.map((e) => e.ld + shift[e.col]!)), edges.length, new Float64Array(6));
+          for (let k = 0; k < edges.length; k++) {
+            expect(b[k]).toBeCloseTo(a[k]!, 9);
+            // never below the NIS: a plot's best-placed track pays nothing, the others their ln|S| excess
+            expect(a[k]).toBeGreaterThanOrEqual(edges[k]!.nis);
+          }
+        },
+      ),
     );
   });
 });
