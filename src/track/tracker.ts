@@ -242,12 +242,12 @@ export class Track {
   vMaxSeen = 0;
   /** UTC s of the predicted impact (set by the prediction stage for ballistic tracks) */
   impactTime: number | undefined;
-  /** extrapolation base for gating, from the model the track follows best */
+  /** extrapolation base for gating: the class's model once decided, else the one the ratio favours */
   readonly g = new GateBase();
   /**
-   * while the class is undecided, the other model's base too: a plot inside either model's gate is a
-   * candidate (a decelerating rocket the constant-velocity model briefly fits better must not lose its next
-   * plot to that model's gate, nor a drone to the ballistic one's)
+   * while the class is undecided or the ratio disagrees with it, the other model's base too: a plot inside
+   * either model's gate is a candidate (a decelerating rocket the constant-velocity model briefly fits better
+   * must not lose its next plot to that model's gate, nor a drone to the ballistic one's)
    */
   readonly g2 = new GateBase();
   dualGate = false;
@@ -901,12 +901,16 @@ export class Tracker {
   }
 
   /**
-   * Stores the extrapolation base for gating from the model the track currently follows best and, while its
-   * class is undecided, the other model's as the second base.
+   * Stores the extrapolation base for gating: the class's model once the class is decided, the model the
+   * ratio favours while it is not; and the other model's as a second base while the class is undecided or the
+   * ratio disagrees with it. A track the speed rule calls ballistic while the ratio still favours constant
+   * velocity (a young rocket's first updates) was gated by the constant-velocity model alone: a 122 mm rocket
+   * decelerating at 20–40 m/s² fell outside that gate 1 s later (NIS 24 against the ballistic filter's 1.5) and
+   * its track was lost and started again (salvo-300: s026, s203, s273).
    */
   private setGatingBase(tr: Track): void {
-    const cvFirst = tr.llr < 0;
-    tr.dualGate = tr.cls === 'unknown';
+    const cvFirst = tr.cls === 'air' || (tr.cls === 'unknown' && tr.llr < 0);
+    tr.dualGate = tr.cls === 'unknown' || (tr.cls === 'ballistic' && tr.llr < 0) || (tr.cls === 'air' && tr.llr > 0);
     this.modelGatingBase(tr, cvFirst, tr.g);
     if (tr.dualGate) this.modelGatingBase(tr, !cvFirst, tr.g2);
   }
