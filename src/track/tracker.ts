@@ -715,7 +715,7 @@ export class Tracker {
    * and velocity by constant acceleration, covariance by the linear transition plus the model's process noise
    * (over ≤ 1–2 s this is what the full filter would predict, to well inside the gate's tolerance); R is
    * the plot's noise with the rounding (plotSigmas; `elVar` its elevation variance, computed once per plot
-   * of the batch). Into nisOut[0].
+   * of the batch). The NIS into nisOut[0], ln|S| into nisOut[1] (the assignment costs, likelihoodCosts).
    */
   private gateNis(g: GateBase, plot: Plot, s: TrackerSensor, elVar: number): void {
     const dt = plot.t - g.t;
@@ -1351,7 +1351,10 @@ function sameObject(a: Track, b: Track, t: number): boolean {
   return dp2 <= 9 * sp && dv2 <= 9 * sv;
 }
 
-/** νᵀS⁻¹ν for a symmetric positive-definite S (m = 3 or 4) by Cholesky, allocation-free. */
+/**
+ * νᵀS⁻¹ν for a symmetric positive-definite S (m = 3 or 4) by Cholesky, allocation-free; ln|S| from the same
+ * factor's diagonal into lnDetOut[1] (gateNis' nisOut, whose [0] takes the returned NIS).
+ */
 function quadInv(S: Float64Array, m: number, n0: number, n1: number, n2: number, n3: number, lnDetOut: Float64Array): number {
   // in-place LDLᵀ-free Cholesky on a local copy
   const l00 = Math.sqrt(S[0]!);
