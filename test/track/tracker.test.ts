@@ -65,6 +65,11 @@ function majority(m: Map<string, number> | undefined): string {
   return best;
 }
 
+/** The numbers of the tracks whose plots came mostly from the threat `id`. */
+function tracksOf(r: Run, tracks: readonly TrackEvent[], id: string): number[] {
+  return [...new Set(tracks.map((t) => t.trackId))].filter((k) => majority(r.sources.get(k)) === id);
+}
+
 describe('tracker on the 2021-12-19 Green Zone rockets', () => {
   const r = run('scenarios/2021-12-19-green-zone-rockets.yaml');
   const tracks = r.events.filter((e): e is TrackEvent => e.type === 'track');
@@ -150,7 +155,7 @@ describe('boost phase', () => {
       const tracks = r.events.filter((e): e is TrackEvent => e.type === 'track');
       for (const th of r.truth.threats) {
         if (th.def.type !== 'rocket-122') continue;
-        const ids = [...new Set(tracks.map((t) => t.trackId))].filter((id) => majority(r.sources.get(id)) === th.id);
+        const ids = tracksOf(r, tracks, th.id);
         if (ids.length === 0) continue; // never in coverage at this geometry
         expect(ids, `seed ${seed} ${th.id}`).toHaveLength(1);
       }
@@ -175,14 +180,14 @@ describe('association and gating in a salvo', () => {
     });
     tracks = r.events.filter((e): e is TrackEvent => e.type === 'track');
   });
-  const tracksOf = (id: string): number[] => [...new Set(tracks.map((t) => t.trackId))].filter((k) => majority(r.sources.get(k)) === id);
+  const tracksOfThreat = (id: string): number[] => tracksOf(r, tracks, id);
 
   it('a confirmed track keeps its rocket when a vaguer track gates the same plot (s017)', () => {
     // s017, a 122 mm rocket, was seeded twice from one plot (initiation keeps the two best pairs). The second
     // seed, never fed, gated s017's plot 4 s later at NIS 5.5 against the confirmed track's 5.9: by NIS alone it
     // took the plot, was ruined by it, and the confirmed track coasted out; a third track took the rocket over
     // 2 s later. Costed by likelihood (assign.ts likelihoodCosts) the confirmed track keeps it to the end.
-    const ids = tracksOf('s017');
+    const ids = tracksOfThreat('s017');
     expect(ids).toHaveLength(1);
     const th = r.truth.threats.find((t) => t.id === 's017')!;
     const last = tracks.filter((t) => t.trackId === ids[0]).at(-1)!;
@@ -199,7 +204,7 @@ describe('association and gating in a salvo', () => {
   it('the 122 mm rockets the speed rule classed first keep one track each (s026, s203, s273)', () => {
     // gated by the constant-velocity model alone, each missed its plot 1 s after the third update (NIS 24
     // against the ballistic filter's 1.5: the rocket decelerates at 20-40 m/s²) and was tracked again later
-    for (const id of ['s026', 's203', 's273']) expect(tracksOf(id), id).toHaveLength(1);
+    for (const id of ['s026', 's203', 's273']) expect(tracksOfThreat(id), id).toHaveLength(1);
   });
 
   it('a track seeded across the rockets of a ripple is not confirmed on a plot it barely gates (s099)', () => {
@@ -207,6 +212,6 @@ describe('association and gating in a salvo', () => {
     // (velocity ≈ 490 m/s off) gated s099's plot 2 s later at NIS 14.6 (inside the 99.9 % gate, outside 99 %)
     // and was confirmed on it, a false track on a real rocket (NEES 11,262). Confirmation now needs the plot
     // that completes M-of-N inside the 99 % region; s099's own track is the only one confirmed on it.
-    expect(tracksOf('s099')).toHaveLength(1);
+    expect(tracksOfThreat('s099')).toHaveLength(1);
   });
 });
