@@ -83,6 +83,8 @@ export class Engine {
   private readonly predictOpts: Parameters<typeof predictImpact>[5];
   private readonly trackerEvents: TrackerEvent[] = [];
   private readonly toPredict = new Set<Track>();
+  /** scratch: predictUpdated's tracks that may not change an alert */
+  private readonly predictRest: Track[] = [];
   /** scratch: toPredict, most urgent first */
   private readonly predictOrder: Track[] = [];
   /** the batch's predictions still without their launch point, with their tracks (see ingest) */
@@ -307,21 +309,29 @@ export class Engine {
    * Predictions for the ballistic tracks updated in this batch, from each one's latest state: a track seen by
    * two radars within one batch (< 0.5 s apart) gets one prediction, from its newest estimate. Most urgent
    * first, as each prediction's warnings leave as soon as it is made: the tracks never predicted (newly
-   * confirmed or newly ballistic: no zone knows of them yet), then by their last predicted impact time.
+   * confirmed or newly ballistic: no zone knows of them yet), then those whose prediction may change an alert
+   * (AlertManager.mayIssue: a zone near their last impact ellipse they could still warn, escalate or join),
+   * then the rest — most of a salvo's tracks, whose zones already sound for them or lie far from their
+   * ellipse — each group by its last predicted impact time.
    */
   private predictUpdated(): void {
     const order = this.predictOrder;
     order.length = 0;
-    for (const tr of this.toPredict) order.push(tr);
-    order.sort(byUrgency);
-    // the never-predicted tracks' joins go out in one Update per alert once they are all predicted, the others'
-    // at the end (AlertManager.flushJoins); a zone warned or escalated goes at once
-    let fresh = order.length > 0 && order[0]!.impactTime === undefined;
-    for (const tr of order) {
-      if (fresh && tr.impactTime !== undefined) {
-        fresh = false;
-        this.flushJoins();
-      }
+    const rest = this.predictRest;
+    rest.length = 0;
+    for (const tr of this.toPredict) if (tr.impactTime === undefined) order.push(tr);
+    const fresh = order.length;
+    for (const tr of this.toPredict) if (tr.impactTime !== undefined) (this.alerts.mayIssue(tr.id) ? order : rest).push(tr);
+    const may = order.length;
+    for (const tr of rest) order.push(tr);
+    rest.length = 0;
+    sortRange(order, fresh, may);
+    sortRange(order, may, order.length);
+    // the joins of each group go out in one Update per alert once the group is predicted (AlertManager.flushJoins);
+    // a zone warned or escalated goes at once
+    for (let i = 0; i < order.length; i++) {
+      if ((i === fresh && fresh > 0) || (i === may && may > fresh)) this.flushJoins();
+      const tr = order[i]!;
       if (tr.cls !== 'ballistic' || !this.tracker.isLive(tr)) continue;
       const p = this.predict(tr);
       if (p) {
@@ -408,9 +418,16 @@ export class Engine {
   }
 }
 
-/** Never predicted first, then the earlier predicted impact (a stable sort keeps the update order among equals). */
-function byUrgency(a: Track, b: Track): number {
-  const ta = a.impactTime ?? -Infinity;
-  const tb = b.impactTime ?? -Infinity;
+/** The earlier last predicted impact first. */
+function byImpactTime(a: Track, b: Track): number {
+  const ta = a.impactTime!;
+  const tb = b.impactTime!;
   return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+/** Sorts a[from..to) by last predicted impact time, in place (stable: the update order among equals). */
+function sortRange(a: Track[], from: number, to: number): void {
+  if (to - from < 2) return;
+  const part = a.slice(from, to).sort(byImpactTime);
+  for (let i = from; i < to; i++) a[i] = part[i - from]!;
 }

@@ -133,11 +133,21 @@ function slug(name: string): string {
 }
 
 const STAGE_RANK = { early: 1, siren: 2 } as const;
+
+/**
+ * A zone is near a track when its last prediction gave it at least this fraction of the lowest warning
+ * threshold (min(pEarly, pSirenDeadline)): 1/100 of 0.02 by default, a zone ≈ 3.5 σ away where warning starts
+ * at ≈ 2 σ. Only ordering hangs on it (mayIssue): a track that jumps from farther than this to a warning in one
+ * update still warns, at the end of its batch's predictions.
+ */
+const NEAR_FRACTION = 0.01;
 type WarnStage = 'early' | 'siren';
 
 interface TrackState {
   readonly id: number;
   last?: PredictionEvent;
+  /** site indices of the zones its last prediction gave at least NEAR_FRACTION of the lowest threshold (mayIssue) */
+  readonly near: number[];
   /** zones this track has warned, with the highest stage it asked for */
   readonly zones: Map<string, WarnStage>;
   /** the alert it joined first */
@@ -197,6 +207,8 @@ export class AlertManager {
   private seq = 0;
   /** scratch: probabilities of the current prediction, by zone index */
   private readonly probs: Float64Array;
+  /** a zone's probability at or above this makes it near a track (NEAR_FRACTION) */
+  private readonly nearFloor: number;
   /** alerts tracks joined with `deferJoins`, the prediction that joined last: their Update is due (flushJoins) */
   private readonly pendingJoins = new Map<AlertState, PredictionEvent>();
 
@@ -206,6 +218,30 @@ export class AlertManager {
     this.zones = projectZones(new EnuFrame(site.origin), site.zones);
     this.prefix = this.policy.idPrefix ?? `A-${slug(site.name)}`;
     this.probs = new Float64Array(site.zones.length);
+    this.nearFloor = NEAR_FRACTION * Math.min(this.policy.pEarly, this.policy.pSirenDeadline);
+  }
+
+  /**
+   * Whether the next prediction of a track may issue a message: it was never predicted, or a zone near its last
+   * prediction (NEAR_FRACTION) is one it could still warn or escalate such that the zone's alert changes — the
+   * zone under no alert or not yet at siren, or its alert not yet listing the track. False for a track whose
+   * nearby zones are all at siren in alerts that list it, or with no zone near: its prediction changes nothing
+   * unless it moves by more than a zone's distance in σ since the last one. (The all-clears any prediction
+   * may issue are time's, not the track's.) The engine predicts these tracks first.
+   */
+  mayIssue(trackId: number): boolean {
+    const tr = this.tracks.get(trackId);
+    if (!tr) return !this.endedIds.has(trackId);
+    if (tr.ended) return false;
+    if (!tr.last) return true;
+    const zones = this.site.zones;
+    for (const i of tr.near) {
+      const id = zones[i]!.id;
+      if (tr.zones.get(id) === 'siren') continue;
+      const zs = this.active.get(id);
+      if (!zs || zs.stage !== 'siren' || !zs.alert.trackIds.has(tr.id)) return true;
+    }
+    return false;
   }
 
   /** How many alerts have been opened (the next alert id is `<prefix>-<count + 1>`): a restarted service continues from it. */
@@ -242,7 +278,7 @@ export class AlertManager {
       return out;
     }
     if (!tr) {
-      tr = { id: p.trackId, zones: new Map(), ended: false };
+      tr = { id: p.trackId, zones: new Map(), near: [], ended: false };
       this.tracks.set(p.trackId, tr);
     }
     const out: AlertEvent[] = [];
@@ -259,6 +295,9 @@ export class AlertManager {
       probs[k++] = prob;
     });
     const pol = this.policy;
+    const near = tr.near;
+    near.length = 0;
+    for (let i = 0; i < k; i++) if (probs[i]! >= this.nearFloor) near.push(i);
     const tau = p.impactTime - pol.impactTimeSigmas * Math.max(0, p.impactTimeSigma) - t;
     const wanted: { zone: Zone; index: number; stage: WarnStage }[] = [];
     this.site.zones.forEach((zone, index) => {

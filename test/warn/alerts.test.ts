@@ -263,6 +263,39 @@ describe('AlertManager', () => {
     expect(am.onPrediction(pred(5, 7, 10, 10, 100, 38)).map((m) => [m.messageId, m.trackIds])).toEqual([['A-test-site-1.4', [1, 2, 3, 4, 5]]]);
   });
 
+  it('mayIssue: whether a track\'s next prediction could change an alert, from the zones near its last one', () => {
+    const am = new AlertManager(SITE);
+    // never predicted: it may warn anything
+    expect(am.mayIssue(1)).toBe(true);
+    // track 1 on zone A (siren); zone B 2.5 km east at σ 100 m is ~ 20 σ away: not near
+    am.onPrediction(pred(1, 0, 0, 0, 100, 30));
+    expect(am.activeZones()).toEqual([{ zoneId: 'A', stage: 'siren', alertId: 'A-test-site-1' }]);
+    expect(am.mayIssue(1)).toBe(false);
+    // track 2 far from every zone (8 km south): nothing near, nothing to issue
+    expect(am.onPrediction(pred(2, 1, 0, -8000, 100, 60))).toEqual([]);
+    expect(am.mayIssue(2)).toBe(false);
+    // track 3 lands between A and B, 800 m from A's edge and 700 m from B's at σ 300 m: both near (p ≈ Φ(−2.7)
+    // ≈ 0.004 and Φ(−2.3) ≈ 0.010, ≥ 2e-4) but below pEarly: it has warned nothing, its next prediction may
+    expect(am.onPrediction(pred(3, 2, 1300, 0, 300, 60))).toEqual([]);
+    expect(am.mayIssue(3)).toBe(true);
+    // it joins A's alert (p(A) ≈ Φ(−1.7) ≈ 0.05: early for it, A already at siren)
+    const joined = am.onPrediction(pred(3, 3, 1000, 0, 300, 60));
+    expect(joined.map((m) => [m.msgType, m.trackIds])).toEqual([['Update', [1, 3]]]);
+    // …and B (1 km from the impact: p ≈ Φ(−3.3) ≈ 4e-4) is still near and under no alert
+    expect(am.mayIssue(3)).toBe(true);
+    // narrowed onto A: A at siren for it, in an alert listing it; B 29 σ away
+    expect(am.onPrediction(pred(3, 4, 250, 0, 60, 60))).toEqual([]);
+    expect(am.mayIssue(3)).toBe(false);
+    // a zone near it only at early stage may still escalate to siren: track 4, wide and 1.5 km north of C
+    // (p(C) ≈ 0.12 × 0.42 ≈ 0.05, 2 minutes out), warns C early
+    const early = am.onPrediction(pred(4, 5, 0, 4500, 900, 120));
+    expect(early.map((m) => [m.stage, m.zoneStages])).toEqual([['early', { C: 'early' }]]);
+    expect(am.mayIssue(4)).toBe(true);
+    // an ended track issues nothing more
+    am.onTrackEnd(2, T0 + 6, 'deleted');
+    expect(am.mayIssue(2)).toBe(false);
+  });
+
   it('zones join the alert as the prediction narrows and clear one by one', () => {
     const am = new AlertManager(SITE);
     // track 1: half-way between A and B, wide → early on both (p ≈ 0.06 each, 40 s to go)
