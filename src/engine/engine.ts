@@ -155,13 +155,17 @@ export class Engine {
   private step(plots: readonly Plot[], until: number, onTracks?: (tracks: TrackEvent[]) => void): SimEvent[] {
     const te = this.trackerEvents;
     te.length = 0;
-    this.tracker.process(plots, until, te);
+    // (the twin merge comes after the predictions and their warnings, below)
+    this.tracker.associateBatch(plots, until, te);
     if (onTracks) {
       // (so far the batch's events are the updates onUpdate wrote; a stable sort: their order in the result)
       const tracks = this.out.filter((ev): ev is TrackEvent => ev.type === 'track').sort((a, b) => a.t - b.t);
       if (tracks.length) onTracks(tracks);
     }
     if (this.opts.predictions !== false) this.predictUpdated();
+    // The twin merge once the warnings are out (a twin about to go has been predicted with the rest: it was
+    // predicted in the batches before, too); its deletions are ended with the others just below.
+    this.tracker.mergeDue(until, te);
     for (const e of te) {
       const tr = e.track;
       // (confirmation happens at an update, whose track event onUpdate already wrote)

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario, type Scenario } from '../../src/scenario/load.js';
 import type { Plot } from '../../src/sense/plot.js';
 import { replaySchedule } from '../../src/service/replayer.js';
 import type { PredictionEvent, SimEvent } from '../../src/sim/events.js';
+import type { AlertEvent } from '../../src/warn/alerts.js';
 
 const scenario = loadScenario('scenarios/2021-12-19-green-zone-rockets.yaml');
 
-/** The incident's plots in batches of `span` s, to 60 s after the last. */
-function batches(span = 0.5): { plots: Plot[]; until: number }[] {
-  const plots = replaySchedule(scenario).groups.flatMap((g) => g.plots.map((p) => ({ ...p })));
+/** The scenario's plots in batches of `span` s, to 60 s after the last. */
+function batches(span = 0.5, sc: Scenario = scenario): { plots: Plot[]; until: number }[] {
+  const plots = replaySchedule(sc).groups.flatMap((g) => g.plots.map((p) => ({ ...p })));
   plots.sort((a, b) => a.t - b.t);
   const out: { plots: Plot[]; until: number }[] = [];
   let i = 0;
@@ -104,5 +105,70 @@ describe('Engine.ingest hands the alerts over first', () => {
     expect(seen.length).toBeGreaterThan(0);
     // every prediction reported came from the batch that reported it, none from the aborted one
     for (const s of seen) expect(s.t).toBeGreaterThan(s.until - 0.5);
+  });
+
+  it('in a salvo, the tracks whose prediction may change an alert are predicted first, their joins leave before the rest, and the twin merge waits for all', () => {
+    const salvo = loadScenario('scenarios/salvo-300.yaml');
+    const eng = new Engine(salvo.site, { met: salvo.environment });
+    const predictOne = eng.alerts.onPrediction.bind(eng.alerts);
+    let seq: ({ pred: number } | { alerts: SimEvent[] } | { tracks: number } | { merge: number })[] = [];
+    eng.alerts.onPrediction = (p, deferJoins) => {
+      seq.push({ pred: p.trackId });
+      return predictOne(p, deferJoins);
+    };
+    const mergeDue = eng.tracker.mergeDue.bind(eng.tracker);
+    eng.tracker.mergeDue = (until, out) => {
+      seq.push({ merge: until });
+      mergeDue(until, out);
+    };
+    let merged = 0;
+    const members = new Map<string, number[]>();
+    let batchesWithRest = 0;
+    let restAfterJoin = 0;
+    let joinsChecked = 0;
+    for (const b of batches(0.5, salvo)) {
+      // which tracks may issue a message, as the batch starts (tracks new to the alerts: yes)
+      const may = new Map<number, boolean>();
+      for (const tr of eng.tracker.live) may.set(tr.id, eng.alerts.mayIssue(tr.id));
+      const mayOf = (id: number): boolean => may.get(id) ?? true;
+      seq = [];
+      const mergedBefore = eng.tracker.stats.merged;
+      eng.ingest(
+        b.plots,
+        b.until,
+        (alerts) => seq.push({ alerts }),
+        (tracks) => seq.push({ tracks: tracks.length }),
+      );
+      // the merge once a batch, after the track updates went out and every prediction was made
+      const m = seq.findIndex((x) => 'merge' in x);
+      expect(seq.filter((x) => 'merge' in x)).toEqual([{ merge: b.until }]);
+      expect(seq.slice(m + 1).some((x) => 'pred' in x || 'tracks' in x)).toBe(false);
+      if (eng.tracker.stats.merged > mergedBefore && seq.some((x) => 'pred' in x)) merged++;
+      const firstRest = seq.findIndex((x) => 'pred' in x && !mayOf(x.pred));
+      if (firstRest < 0) continue;
+      batchesWithRest++;
+      // every track that may issue was predicted before the first that may not
+      for (const x of seq.slice(firstRest)) if ('pred' in x) expect(mayOf(x.pred)).toBe(false);
+      seq.forEach((x, k) => {
+        if (!('alerts' in x)) return;
+        for (const a of x.alerts as AlertEvent[]) {
+          const before = members.get(a.alertId) ?? [];
+          const joined = a.trackIds.filter((id) => !before.includes(id));
+          members.set(a.alertId, a.trackIds);
+          if (a.msgType !== 'Update' || joined.length === 0 || !joined.every(mayOf)) continue;
+          // a join of tracks that may issue: out before the tracks that may not are predicted
+          joinsChecked++;
+          expect(k).toBeLessThan(firstRest);
+        }
+        if (k > firstRest) restAfterJoin++;
+      });
+    }
+    // the salvo has batches with tracks that cannot change an alert, joins that went out before them …
+    expect(batchesWithRest).toBeGreaterThan(50);
+    expect(joinsChecked).toBeGreaterThan(20);
+    // … and the rest's predictions add no message but the odd one (a track far from every zone jumping onto one)
+    expect(restAfterJoin).toBeLessThan(joinsChecked / 10);
+    // (and merges that removed a twin in batches with predictions)
+    expect(merged).toBeGreaterThan(0);
   });
 });
