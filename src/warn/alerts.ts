@@ -233,7 +233,6 @@ export class AlertManager {
     const tr = this.tracks.get(trackId);
     if (!tr) return !this.endedIds.has(trackId);
     if (tr.ended) return false;
-    if (!tr.last) return true;
     const zones = this.site.zones;
     for (const i of tr.near) {
       const id = zones[i]!.id;
