@@ -83,7 +83,8 @@ export class Engine {
   private readonly predictOpts: Parameters<typeof predictImpact>[5];
   private readonly trackerEvents: TrackerEvent[] = [];
   private readonly toPredict = new Set<Track>();
-  /** scratch: predictUpdated's tracks that may not change an alert */
+  /** scratch: predictUpdated's predicted-before tracks that may change an alert, and the rest */
+  private readonly predictMay: Track[] = [];
   private readonly predictRest: Track[] = [];
   /** scratch: toPredict, most urgent first */
   private readonly predictOrder: Track[] = [];
@@ -321,16 +322,21 @@ export class Engine {
   private predictUpdated(): void {
     const order = this.predictOrder;
     order.length = 0;
+    const mayList = this.predictMay;
     const rest = this.predictRest;
-    rest.length = 0;
-    for (const tr of this.toPredict) if (tr.impactTime === undefined) order.push(tr);
+    for (const tr of this.toPredict) {
+      if (tr.impactTime === undefined) order.push(tr);
+      else (this.alerts.mayIssue(tr.id) ? mayList : rest).push(tr);
+    }
+    // (stable sorts: the update order among equal impact times)
+    mayList.sort(byImpactTime);
+    rest.sort(byImpactTime);
     const fresh = order.length;
-    for (const tr of this.toPredict) if (tr.impactTime !== undefined) (this.alerts.mayIssue(tr.id) ? order : rest).push(tr);
+    for (const tr of mayList) order.push(tr);
     const may = order.length;
     for (const tr of rest) order.push(tr);
+    mayList.length = 0;
     rest.length = 0;
-    sortRange(order, fresh, may);
-    sortRange(order, may, order.length);
     // the joins of each group go out in one Update per alert once the group is predicted (AlertManager.flushJoins);
     // a zone warned or escalated goes at once
     for (let i = 0; i < order.length; i++) {
@@ -429,9 +435,3 @@ function byImpactTime(a: Track, b: Track): number {
   return ta < tb ? -1 : ta > tb ? 1 : 0;
 }
 
-/** Sorts a[from..to) by last predicted impact time, in place (stable: the update order among equals). */
-function sortRange(a: Track[], from: number, to: number): void {
-  if (to - from < 2) return;
-  const part = a.slice(from, to).sort(byImpactTime);
-  for (let i = from; i < to; i++) a[i] = part[i - from]!;
-}
