@@ -303,6 +303,21 @@ export interface TrackerObserver {
   update?(track: Track, plot: Plot): void;
 }
 
+/**
+ * What associateBatch asks of a caller that wants some tracks' updates first (the live engine: the tracks whose
+ * prediction may change a warning). After gating and assignment, the tracks for which `first` holds are updated
+ * and judged (their deletion decided, as the batch's housekeeping would: isLive then tells); `ready` is called;
+ * then the other tracks are updated, new tracks started, and the rest judged. Tracks are independent within a
+ * batch once their plots are assigned, so every track ends in the same state as without it, and the deletions
+ * come out in the same order; only the observer sees the `first` tracks' updates before the others'.
+ */
+export interface UrgentFirst {
+  /** asked once per track that has plots in the batch, before its update (the track as the last batch left it) */
+  first(track: Track): boolean;
+  /** once the `first` tracks are updated and judged (in a batch with plots; it must not throw) */
+  ready(): void;
+}
+
 export interface TrackerStats {
   plots: number;
   unknownSensor: number;
@@ -360,6 +375,12 @@ interface PoolEntry {
   sensor: TrackerSensor;
 }
 
+type Verdict = 'missed' | 'coasted' | 'impact';
+/** a track's verdict as housekeeping keeps it for the rows judged early: 0 not judged, V_LIVES, or a deletion */
+const V_LIVES = 1;
+const VERDICT_CODE: Record<Verdict, number> = { missed: 2, coasted: 3, impact: 4 };
+const VERDICT_OF: (Verdict | undefined)[] = [undefined, undefined, 'missed', 'coasted', 'impact'];
+
 export class Tracker {
   readonly frame: EnuFrame;
   readonly opts: TrackerOptions;
@@ -403,6 +424,9 @@ export class Tracker {
   private asg = new Int32Array(256);
   private readonly list: Int32Array;
   private taken = new Uint8Array(256);
+  /** the verdicts (V_LIVES or VERDICT_CODE) of rows [0, verdictRows) judged early in this batch (urgent), else 0 */
+  private verdicts = new Uint8Array(256);
+  private verdictRows = 0;
   // initiation pool: unassociated plots of earlier batches
   private pool: PoolEntry[] = [];
   private readonly poolGrid = new SpatialGrid(2000, 256);
@@ -480,9 +504,10 @@ export class Tracker {
    * missed, coasted and landed tracks. The engine calls the two apart so that the batch's track picture and
    * warnings do not wait for the merge (a grid of every track, every mergeEvery s: 1–4 ms at 1,000 tracks).
    */
-  associateBatch(plots: readonly Plot[], until: number, out: TrackerEvent[]): void {
+  associateBatch(plots: readonly Plot[], until: number, out: TrackerEvent[], urgent?: UrgentFirst): void {
     const batch: Plot[] = [];
     const sensorsOf: TrackerSensor[] = [];
+    this.verdictRows = 0;
     for (const p of plots) {
       this.stats.plots++;
       const s = this.sensors.get(p.sensorId);
@@ -498,7 +523,7 @@ export class Tracker {
       sensorsOf.push(s);
     }
     if (batch.length > 0) {
-      this.associate(batch, sensorsOf, out);
+      this.associate(batch, sensorsOf, until, out, urgent);
     }
     if (until > this.clock) this.clock = until;
     this.housekeeping(until, out);
@@ -518,7 +543,7 @@ export class Tracker {
 
 
 
-  private associate(batch: Plot[], sensorsOf: TrackerSensor[], out: TrackerEvent[]): void {
+  private associate(batch: Plot[], sensorsOf: TrackerSensor[], until: number, out: TrackerEvent[], urgent: UrgentFirst | undefined): void {
     const n = batch.length;
     this.ensure(n);
     const pos = this.pos;
@@ -623,26 +648,55 @@ export class Tracker {
         }
       }
     }
-    // Update each track with its plots in time order (insertion sort of ≤ nS entries).
-    const list = this.list;
-    for (let i = 0; i < nT; i++) {
-      let len = 0;
-      for (let si = 0; si < nS; si++) {
-        const j = asg[i * nS + si]!;
-        if (j < 0) continue;
-        let k = len++;
-        while (k > 0 && batch[list[k - 1]!]!.t > batch[j]!.t) {
-          list[k] = list[k - 1]!;
-          k--;
-        }
-        list[k] = j;
+    // Update each track with its plots; the urgent ones first, judged at once (their verdicts wait for
+    // housekeeping, which hands them out in row order with the others'), then the rest.
+    if (urgent) {
+      if (this.verdicts.length < nT) this.verdicts = new Uint8Array(Math.max(2 * nT, 256));
+      const verdicts = this.verdicts;
+      verdicts.fill(0, 0, nT);
+      this.verdictRows = nT;
+      for (let i = 0; i < nT; i++) {
+        if (!this.hasPlots(i) || !urgent.first(tracks[i]!)) continue;
+        this.updateRow(i, batch, sensorsOf, out);
+        const tr = tracks[i]!;
+        const v = this.judge(tr, until);
+        verdicts[i] = v === undefined ? V_LIVES : VERDICT_CODE[v];
+        if (v !== undefined) tr.alive = false;
       }
-      if (len === 0) continue;
-      const tr = tracks[i]!;
-      for (let k = 0; k < len; k++) this.updateTrack(tr, i, batch[list[k]!]!, sensorsOf[list[k]!]!, out);
+      urgent.ready();
+      for (let i = 0; i < nT; i++) if (verdicts[i] === 0) this.updateRow(i, batch, sensorsOf, out);
+    } else {
+      for (let i = 0; i < nT; i++) this.updateRow(i, batch, sensorsOf, out);
     }
     // Initiation from what no track took.
     this.initiate(batch, sensorsOf, taken, out);
+  }
+
+  /** Whether row i has a plot assigned in this batch (asg). */
+  private hasPlots(i: number): boolean {
+    const nS = this.sensorList.length;
+    for (let si = 0; si < nS; si++) if (this.asg[i * nS + si]! >= 0) return true;
+    return false;
+  }
+
+  /** Updates the track of row i with its assigned plots in time order (insertion sort of ≤ nS entries). */
+  private updateRow(i: number, batch: Plot[], sensorsOf: TrackerSensor[], out: TrackerEvent[]): void {
+    const nS = this.sensorList.length;
+    const asg = this.asg;
+    const list = this.list;
+    let len = 0;
+    for (let si = 0; si < nS; si++) {
+      const j = asg[i * nS + si]!;
+      if (j < 0) continue;
+      let k = len++;
+      while (k > 0 && batch[list[k - 1]!]!.t > batch[j]!.t) {
+        list[k] = list[k - 1]!;
+        k--;
+      }
+      list[k] = j;
+    }
+    const tr = this.tracks[i]!;
+    for (let k = 0; k < len; k++) this.updateTrack(tr, i, batch[list[k]!]!, sensorsOf[list[k]!]!, out);
   }
 
   /**
@@ -1140,28 +1194,35 @@ export class Tracker {
     return (Math.floor(t / this.slot) + 1) * this.slot;
   }
 
-  private housekeeping(until: number, out: TrackerEvent[]): void {
+  /**
+   * A track's verdict at the end of a batch reaching `until`: its time slots up to `until` recorded (a
+   * tentative track missing tentativeMisses in a row is dropped), and a confirmed one ended at its predicted
+   * impact or after coasting too long; undefined: it lives on.
+   */
+  private judge(tr: Track, until: number): Verdict | undefined {
     const o = this.opts;
+    while (tr.slotEnd <= until) {
+      tr.history = recordHistory(tr.history, tr.hitInSlot, 32);
+      tr.hitInSlot = false;
+      tr.slotEnd += this.slot;
+      if (tr.status === 'tentative' && trailingMisses(tr.history, 32) >= o.tentativeMisses) return 'missed';
+    }
+    if (tr.status !== 'confirmed') return undefined;
+    if (tr.impactTime !== undefined && tr.cls === 'ballistic' && tr.impactTime <= until) return 'impact';
+    if (until - tr.lastHit > o.maxCoast && !(tr.cls === 'ballistic' && tr.impactTime !== undefined && until - tr.lastHit < 3 * o.maxCoast)) return 'coasted';
+    return undefined;
+  }
+
+  private housekeeping(until: number, out: TrackerEvent[]): void {
     const tracks = this.tracks;
+    const early = this.verdictRows;
+    this.verdictRows = 0;
     let gone = 0;
     for (let i = 0; i < tracks.length; i++) {
       const tr = tracks[i]!;
-      let dead: 'missed' | 'coasted' | 'impact' | undefined;
-      while (tr.slotEnd <= until) {
-        tr.history = recordHistory(tr.history, tr.hitInSlot, 32);
-        tr.hitInSlot = false;
-        tr.slotEnd += this.slot;
-        if (tr.status === 'tentative') {
-          if (trailingMisses(tr.history, 32) >= o.tentativeMisses) {
-            dead = 'missed';
-            break;
-          }
-        }
-      }
-      if (!dead && tr.status === 'confirmed') {
-        if (tr.impactTime !== undefined && tr.cls === 'ballistic' && tr.impactTime <= until) dead = 'impact';
-        else if (until - tr.lastHit > o.maxCoast && !(tr.cls === 'ballistic' && tr.impactTime !== undefined && until - tr.lastHit < 3 * o.maxCoast)) dead = 'coasted';
-      }
+      // (judged already: an urgent track of this batch, see associate)
+      const v = i < early ? this.verdicts[i]! : 0;
+      const dead = v !== 0 ? VERDICT_OF[v] : this.judge(tr, until);
       if (dead) {
         tr.alive = false;
         gone++;

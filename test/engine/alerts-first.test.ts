@@ -107,11 +107,14 @@ describe('Engine.ingest hands the alerts over first', () => {
     for (const s of seen) expect(s.t).toBeGreaterThan(s.until - 0.5);
   });
 
-  it('in a salvo, the tracks whose prediction may change an alert are predicted first, their joins leave before the rest, and the twin merge waits for all', () => {
+  it('in a salvo, the tracks whose prediction may change an alert are updated and predicted first, their joins leave before the rest, and the twin merge waits for all; the result unchanged', () => {
     const salvo = loadScenario('scenarios/salvo-300.yaml');
-    const eng = new Engine(salvo.site, { met: salvo.environment });
+    let seq: ({ pred: number } | { alerts: SimEvent[] } | { tracks: number } | { merge: number } | { upd: boolean })[] = [];
+    // whether a track (by serial) was urgent as its batch started: never predicted, or may issue
+    let urgentOf = (_serial: number): boolean => true;
+    const eng = new Engine(salvo.site, { met: salvo.environment, onUpdate: (tr) => seq.push({ upd: urgentOf(tr.serial) }) });
+    const ref = new Engine(salvo.site, { met: salvo.environment });
     const predictOne = eng.alerts.onPrediction.bind(eng.alerts);
-    let seq: ({ pred: number } | { alerts: SimEvent[] } | { tracks: number } | { merge: number })[] = [];
     eng.alerts.onPrediction = (p, deferJoins) => {
       seq.push({ pred: p.trackId });
       return predictOne(p, deferJoins);
@@ -126,19 +129,37 @@ describe('Engine.ingest hands the alerts over first', () => {
     let batchesWithRest = 0;
     let handedAfterRest = 0;
     let joinsChecked = 0;
+    let alertsBeforeRestUpdates = 0;
     for (const b of batches(0.5, salvo)) {
       // which tracks may issue a message, as the batch starts (tracks new to the alerts: yes)
       const may = new Map<number, boolean>();
-      for (const tr of eng.tracker.live) may.set(tr.id, eng.alerts.mayIssue(tr.id));
+      const urgent = new Map<number, boolean>();
+      for (const tr of eng.tracker.live) {
+        may.set(tr.id, eng.alerts.mayIssue(tr.id));
+        urgent.set(tr.serial, tr.impactTime === undefined || eng.alerts.mayIssue(tr.id));
+      }
       const mayOf = (id: number): boolean => may.get(id) ?? true;
+      urgentOf = (serial) => urgent.get(serial) ?? true;
       seq = [];
       const mergedBefore = eng.tracker.stats.merged;
-      eng.ingest(
+      const out = eng.ingest(
         b.plots,
         b.until,
         (alerts) => seq.push({ alerts }),
         (tracks) => seq.push({ tracks: tracks.length }),
       );
+      // the same result as an engine with no one to hand alerts to (no urgent pass)
+      expect(json(out)).toEqual(json(ref.ingest(b.plots, b.until)));
+      // the urgent tracks' updates first, then their predictions, then the others' updates
+      const firstRestUpd = seq.findIndex((x) => 'upd' in x && !x.upd);
+      if (firstRestUpd >= 0) {
+        expect(seq.slice(firstRestUpd).some((x) => 'upd' in x && x.upd)).toBe(false);
+        const firstPred = seq.findIndex((x) => 'pred' in x);
+        if (firstPred >= 0 && seq.slice(0, firstRestUpd).some((x) => 'pred' in x)) {
+          expect(seq.slice(firstPred, firstRestUpd).some((x) => 'upd' in x)).toBe(false);
+          if (seq.slice(0, firstRestUpd).some((x) => 'alerts' in x)) alertsBeforeRestUpdates++;
+        }
+      }
       // the merge once a batch, after the track updates went out and every prediction was made
       const m = seq.findIndex((x) => 'merge' in x);
       expect(seq.filter((x) => 'merge' in x)).toEqual([{ merge: b.until }]);
@@ -170,5 +191,7 @@ describe('Engine.ingest hands the alerts over first', () => {
     expect(handedAfterRest).toBeLessThan(joinsChecked / 10);
     // (and merges that removed a twin in batches with predictions)
     expect(merged).toBeGreaterThan(0);
+    // warnings that left before the tracker had updated the tracks that cannot change one
+    expect(alertsBeforeRestUpdates).toBeGreaterThan(20);
   });
 });
