@@ -99,9 +99,11 @@ export class Pipeline {
    * One batch: journaled, through the engine and the incident builder; the results journaled. `onAlerts` gets
    * the batch's alert messages as soon as they are journaled, in one or more calls (Engine.ingest: a
    * prediction's as soon as it is made) — before the incident builder and the rest of the journal run — with
-   * the messageIds new to the journal: a warning waits for nothing but the tracker, its own prediction and its
-   * own write-ahead. `onTracks` likewise gets the batch's track updates as soon as the tracker has made them,
-   * their state changes (first confirmations) journaled first: the CAT062 picture waits for no prediction.
+   * the messageIds new to the journal: a warning waits for nothing but the tracker's association and its
+   * updates of the tracks that may change one, their predictions (its own among them) and its own
+   * write-ahead. `onTracks` likewise gets the batch's track updates as soon as the tracker has made them,
+   * their state changes (first confirmations) journaled first: the CAT062 picture waits only for the
+   * predictions of the tracks that may change a warning (Engine.ingest).
    */
   step(plots: readonly Plot[], until: number, onAlerts?: AlertHandler, onTracks?: TrackHandler): StepResult {
     const seq = this.journal.appendBatch(until, plots);

@@ -275,7 +275,8 @@ export class Service {
     let tracksOut = false;
     try {
       // the batch's alerts leave as soon as they are journaled, before the incidents and the other outputs; its
-      // track updates as CAT062 as soon as the tracker has made them, before the predictions
+      // track updates as CAT062 as soon as the tracker has made them all, before the predictions of the tracks
+      // that cannot change a warning
       const r = this.pipeline.step(
         plots,
         until,
