@@ -104,8 +104,23 @@ export class Engine {
       }
       this.toPredict.clear();
     },
+    // the track picture, complete, goes out before the tracker starts new tracks and judges the batch's tracks
+    updated: () => {
+      this.buffering = false;
+      this.takeUpdates();
+      if (this.urgentError !== undefined) return;
+      try {
+        this.handTracks();
+      } catch (e) {
+        // (onTracks threw: as above)
+        this.urgentError = e;
+      }
+    },
   };
   private urgentError: unknown;
+  private onTracks: ((tracks: TrackEvent[]) => void) | undefined;
+  /** handTracks ran in this batch */
+  private tracksHanded = false;
   private buffering = false;
   /** the batch's track update events while `buffering`, with their tracks' serials */
   private readonly updates: TrackEvent[] = [];
@@ -169,10 +184,12 @@ export class Engine {
     this.launchDue.length = 0;
     this.unhanded.length = 0;
     this.onAlerts = onAlerts;
+    this.onTracks = onTracks;
     try {
-      return this.step(plots, until, onTracks);
+      return this.step(plots, until);
     } finally {
       this.onAlerts = undefined;
+      this.onTracks = undefined;
       // the batch's updated tracks, predicted or not (an aborted batch's remaining predictions are dropped: the
       // next batch predicts from its own updates), and its buffered track events (an aborted batch's)
       this.toPredict.clear();
@@ -182,9 +199,10 @@ export class Engine {
     }
   }
 
-  private step(plots: readonly Plot[], until: number, onTracks?: (tracks: TrackEvent[]) => void): SimEvent[] {
+  private step(plots: readonly Plot[], until: number): SimEvent[] {
     const te = this.trackerEvents;
     te.length = 0;
+    this.tracksHanded = false;
     // (the twin merge comes after the predictions and their warnings, below)
     if (this.onAlerts && this.opts.predictions !== false) {
       // Live: the tracks whose prediction may change a warning are updated and predicted first, their warnings
@@ -198,14 +216,14 @@ export class Engine {
       const err = this.urgentError;
       this.urgentError = undefined;
       if (err !== undefined) throw err;
-      this.takeUpdates();
+      // (a batch with no plot: no update, and the tracker called neither hook)
+      if (!this.tracksHanded) {
+        this.takeUpdates();
+        this.handTracks();
+      }
     } else {
       this.tracker.associateBatch(plots, until, te);
-    }
-    if (onTracks) {
-      // (so far the batch's events are the updates onUpdate wrote; a stable sort: their order in the result)
-      const tracks = this.out.filter((ev): ev is TrackEvent => ev.type === 'track').sort((a, b) => a.t - b.t);
-      if (tracks.length) onTracks(tracks);
+      this.handTracks();
     }
     if (this.opts.predictions !== false) this.predictUpdated(this.onAlerts !== undefined);
     // The twin merge once the warnings are out (a twin about to go has been predicted with the rest: it was
@@ -356,6 +374,15 @@ export class Engine {
     if (tr.cls !== 'ballistic') return;
     this.ballisticSeen.add(tr.id);
     this.toPredict.add(tr);
+  }
+
+  /** The batch's track updates so far (those onUpdate wrote; a stable sort: their order in the result), to onTracks. */
+  private handTracks(): void {
+    this.tracksHanded = true;
+    const cb = this.onTracks;
+    if (!cb) return;
+    const tracks = this.out.filter((ev): ev is TrackEvent => ev.type === 'track').sort((a, b) => a.t - b.t);
+    if (tracks.length) cb(tracks);
   }
 
   /**

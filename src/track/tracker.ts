@@ -307,7 +307,7 @@ export interface TrackerObserver {
  * What associateBatch asks of a caller that wants some tracks' updates first (the live engine: the tracks whose
  * prediction may change a warning). After gating and assignment, the tracks for which `first` holds are updated
  * and judged (their deletion decided, as the batch's housekeeping would: isLive then tells); `ready` is called;
- * then the other tracks are updated, new tracks started, and the rest judged. Tracks are independent within a
+ * then the other tracks are updated, `updated` is called, new tracks are started, and the rest judged. Tracks are independent within a
  * batch once their plots are assigned, so every track ends in the same state as without it, and the deletions
  * come out in the same order; only the observer sees the `first` tracks' updates before the others'.
  */
@@ -316,6 +316,11 @@ export interface UrgentFirst {
   first(track: Track): boolean;
   /** once the `first` tracks are updated and judged (in a batch with plots; it must not throw) */
   ready(): void;
+  /**
+   * once every track is updated, before new tracks are started and the batch's other tracks judged (in a batch
+   * with plots; it must not throw): the track picture is complete
+   */
+  updated(): void;
 }
 
 export interface TrackerStats {
@@ -665,6 +670,7 @@ export class Tracker {
       }
       urgent.ready();
       for (let i = 0; i < nT; i++) if (verdicts[i] === 0) this.updateRow(i, batch, sensorsOf, out);
+      urgent.updated();
     } else {
       for (let i = 0; i < nT; i++) this.updateRow(i, batch, sensorsOf, out);
     }

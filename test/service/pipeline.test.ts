@@ -111,7 +111,7 @@ function incidentReference(): { scenario: Scenario; bs: { plots: Plot[]; until: 
 }
 
 describe('the track fast path', () => {
-  it('hands over the batch’s track updates before the predictions of tracks that cannot change a warning, their first confirmations already journaled', () => {
+  it('hands over the batch’s track updates before the predictions of tracks that cannot change a warning and before new tracks are started, their first confirmations already journaled', () => {
     const { scenario, bs, refJournal, refEvents } = incidentReference();
     const j = Journal.open(journalFile());
     const c = new Pipeline(scenario.site, j, { incidentGap: 30 });
@@ -119,15 +119,19 @@ describe('the track fast path', () => {
     let firsts = 0;
     let urgentBefore = 0;
     let restAfter = 0;
+    let startedAfter = 0;
     for (const [i, bt] of bs.entries()) {
       const before = c.engine.stats.predictions;
       // the tracks that cannot change a warning as the batch starts (predicted before, AlertManager.mayIssue
       // false): predicted after the hand-over; every other track's prediction before it (Engine's urgent)
       const settled = new Set(c.engine.tracker.live.filter((tr) => tr.impactTime !== undefined && !c.engine.alerts.mayIssue(tr.id)).map((tr) => tr.id));
       let madeBefore = -1;
+      const started = c.engine.tracker.stats.initiations;
+      let startedBefore = -1;
       const got: SimEvent[] = [];
       const r = c.step(bt.plots, bt.until, undefined, (tracks) => {
         madeBefore = c.engine.stats.predictions - before;
+        startedBefore = c.engine.tracker.stats.initiations - started;
         for (const ev of tracks) {
           expect(ev.status).toBe('confirmed');
           // its track's first confirmation is in the journal
@@ -147,6 +151,9 @@ describe('the track fast path', () => {
         expect(madeBefore, `batch ${i}`).toBe(urgent);
         urgentBefore += urgent;
         restAfter += preds.length - urgent;
+        // before the tracker started the batch's new tracks
+        expect(startedBefore, `batch ${i}`).toBe(0);
+        if (c.engine.tracker.stats.initiations > started) startedAfter++;
       }
     }
     expect(handed).toBeGreaterThan(10);
@@ -154,6 +161,7 @@ describe('the track fast path', () => {
     // both kinds occur: predictions made before the hand-over, and after it
     expect(urgentBefore).toBeGreaterThan(0);
     expect(restAfter).toBeGreaterThan(0);
+    expect(startedAfter).toBeGreaterThan(0);
     // the journal ends as the reference's: each birth and end once
     const ids = new Set(refEvents.flat().filter((e) => e.type === 'track').map((e) => e['trackId'] as number));
     expect(ids.size).toBeGreaterThan(0);
