@@ -46,6 +46,16 @@ export class SpatialGrid {
   private nCells = 0;
   /** query()'s sphere, passed on to querySphere */
   private readonly centre = new Float64Array(4);
+  /**
+   * the points' bounding box: a query sphere outside it returns at once (the tracker asks once per track per
+   * batch, and a radar sector's batch lies far from most of the tracks: those queries had probed their cells)
+   */
+  private bx0 = Infinity;
+  private bx1 = -Infinity;
+  private by0 = Infinity;
+  private by1 = -Infinity;
+  private bz0 = Infinity;
+  private bz1 = -Infinity;
 
   /**
    * cellSize in metres; a good choice is about twice the usual query radius (a query then probes at most
@@ -80,6 +90,8 @@ export class SpatialGrid {
   clear(): void {
     this.n = 0;
     this.nCells = 0;
+    this.bx0 = this.by0 = this.bz0 = Infinity;
+    this.bx1 = this.by1 = this.bz1 = -Infinity;
     this.curGen++;
     if (this.curGen === 0x7fffffff) {
       this.gen.fill(EMPTY_GEN);
@@ -98,6 +110,12 @@ export class SpatialGrid {
     if (this.n === this.px.length) this.growPoints();
     if (2 * (this.nCells + 1) > this.mask + 1) this.rehash();
     const k = this.n++;
+    if (x < this.bx0) this.bx0 = x;
+    if (x > this.bx1) this.bx1 = x;
+    if (y < this.by0) this.by0 = y;
+    if (y > this.by1) this.by1 = y;
+    if (z < this.bz0) this.bz0 = z;
+    if (z > this.bz1) this.bz1 = z;
     this.px[k] = x;
     this.py[k] = y;
     this.pz[k] = z;
@@ -137,6 +155,9 @@ export class SpatialGrid {
     // Cell range of the bounding box, widened by a hair so that rounding in (x ± r)·inv can never drop a
     // cell holding a point that passes the exact test below (the extra cells cost nothing when empty).
     const eps = 1e-9 * (1 + (Math.abs(x) + Math.abs(y) + Math.abs(z) + radius) * inv);
+    // the sphere's box misses the points' box (widened by the same hair, in metres): nothing within reach
+    const m = radius + eps * this.cellSize;
+    if (x + m < this.bx0 || x - m > this.bx1 || y + m < this.by0 || y - m > this.by1 || z + m < this.bz0 || z - m > this.bz1) return 0;
     const ix0 = Math.floor((x - radius) * inv - eps);
     const ix1 = Math.floor((x + radius) * inv + eps);
     const iy0 = Math.floor((y - radius) * inv - eps);

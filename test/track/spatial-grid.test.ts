@@ -105,6 +105,23 @@ describe('SpatialGrid', () => {
     expect(gridQuery(g, 0, 0, 0, 500, out)).toEqual([10, 11, 13]);
   });
 
+  it('a sphere reaching into the points’ bounding box from outside finds the point there, exactly at the radius too', () => {
+    const g = new SpatialGrid(CELL);
+    g.insert(1, 1000, 2000, 300);
+    g.insert(2, 1200, 2100, 350);
+    const out = new Int32Array(4);
+    // from beyond a face of the box, exactly reaching its extreme point
+    expect(gridQuery(g, 700, 2000, 300, 300, out)).toEqual([1]);
+    expect(gridQuery(g, 1500, 2100, 350, 300, out)).toEqual([2]);
+    expect(gridQuery(g, 1200, 2100, 650, 300, out)).toEqual([2]);
+    expect(gridQuery(g, 1000, 2000, -0.5, 300, out)).toEqual([]);
+    // after clear() only the new points count
+    g.clear();
+    g.insert(3, -5000, -5000, 0);
+    expect(gridQuery(g, -5000, -5000, 10, 10, out)).toEqual([3]);
+    expect(gridQuery(g, 1000, 2000, 300, 10, out)).toEqual([]);
+  });
+
   it('clear() forgets points and the grid is reusable', () => {
     const g = new SpatialGrid(100);
     const out = new Int32Array(4);
