@@ -307,9 +307,10 @@ export interface TrackerObserver {
  * What associateBatch asks of a caller that wants some tracks' updates first (the live engine: the tracks whose
  * prediction may change a warning). After gating and assignment, the tracks for which `first` holds are updated
  * and judged (their deletion decided, as the batch's housekeeping would: isLive then tells); `ready` is called;
- * then the other tracks are updated, `updated` is called, new tracks are started, and the rest judged. Tracks are independent within a
- * batch once their plots are assigned, so every track ends in the same state as without it, and the deletions
- * come out in the same order; only the observer sees the `first` tracks' updates before the others'.
+ * then the other tracks are updated, `updated` is called, new tracks are started, and the rest judged. Tracks
+ * are independent within a batch once their plots are assigned, so every track ends in the same state as
+ * without it, and the deletions come out in the same order; only the observer sees the `first` tracks' updates
+ * before the others'.
  */
 export interface UrgentFirst {
   /** asked once per track that has plots in the batch, before its update (the track as the last batch left it) */
