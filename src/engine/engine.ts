@@ -119,8 +119,6 @@ export class Engine {
   };
   private urgentError: unknown;
   private onTracks: ((tracks: TrackEvent[]) => void) | undefined;
-  /** handTracks ran in this batch */
-  private tracksHanded = false;
   private buffering = false;
   /** the batch's track update events while `buffering`, with their tracks' serials */
   private readonly updates: TrackEvent[] = [];
@@ -202,9 +200,9 @@ export class Engine {
   private step(plots: readonly Plot[], until: number): SimEvent[] {
     const te = this.trackerEvents;
     te.length = 0;
-    this.tracksHanded = false;
+    const split = this.onAlerts !== undefined && this.opts.predictions !== false;
     // (the twin merge comes after the predictions and their warnings, below)
-    if (this.onAlerts && this.opts.predictions !== false) {
+    if (split) {
       // Live: the tracks whose prediction may change a warning are updated and predicted first, their warnings
       // handed over, before the tracker updates the other tracks (UrgentFirst; predictUpdated for the order)
       this.buffering = true;
@@ -216,16 +214,12 @@ export class Engine {
       const err = this.urgentError;
       this.urgentError = undefined;
       if (err !== undefined) throw err;
-      // (a batch with no plot: no update, and the tracker called neither hook)
-      if (!this.tracksHanded) {
-        this.takeUpdates();
-        this.handTracks();
-      }
+      // (a batch with no plot to associate has no update to hand over: the tracker called neither hook)
     } else {
       this.tracker.associateBatch(plots, until, te);
       this.handTracks();
     }
-    if (this.opts.predictions !== false) this.predictUpdated(this.onAlerts !== undefined);
+    if (this.opts.predictions !== false) this.predictUpdated(split);
     // The twin merge once the warnings are out (a twin about to go has been predicted with the rest: it was
     // predicted in the batches before, too); its deletions are ended with the others just below.
     this.tracker.mergeDue(until, te);
@@ -378,7 +372,6 @@ export class Engine {
 
   /** The batch's track updates so far (those onUpdate wrote; a stable sort: their order in the result), to onTracks. */
   private handTracks(): void {
-    this.tracksHanded = true;
     const cb = this.onTracks;
     if (!cb) return;
     const tracks = this.out.filter((ev): ev is TrackEvent => ev.type === 'track').sort((a, b) => a.t - b.t);
