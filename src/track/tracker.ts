@@ -382,10 +382,6 @@ interface PoolEntry {
 }
 
 type Verdict = 'missed' | 'coasted' | 'impact';
-/** a track's verdict as housekeeping keeps it for the rows judged early: 0 not judged, V_LIVES, or a deletion */
-const V_LIVES = 1;
-const VERDICT_CODE: Record<Verdict, number> = { missed: 2, coasted: 3, impact: 4 };
-const VERDICT_OF: (Verdict | undefined)[] = [undefined, undefined, 'missed', 'coasted', 'impact'];
 
 export class Tracker {
   readonly frame: EnuFrame;
@@ -430,8 +426,8 @@ export class Tracker {
   private asg = new Int32Array(256);
   private readonly list: Int32Array;
   private taken = new Uint8Array(256);
-  /** the verdicts (V_LIVES or VERDICT_CODE) of rows [0, verdictRows) judged early in this batch (urgent), else 0 */
-  private verdicts = new Uint8Array(256);
+  /** verdicts of rows [0, verdictRows) judged early in this batch (urgent): 'lives' or the deletion; else undefined */
+  private readonly verdicts: (Verdict | 'lives' | undefined)[] = [];
   private verdictRows = 0;
   // initiation pool: unassociated plots of earlier batches
   private pool: PoolEntry[] = [];
@@ -657,20 +653,20 @@ export class Tracker {
     // Update each track with its plots; the urgent ones first, judged at once (their verdicts wait for
     // housekeeping, which hands them out in row order with the others'), then the rest.
     if (urgent) {
-      if (this.verdicts.length < nT) this.verdicts = new Uint8Array(Math.max(2 * nT, 256));
       const verdicts = this.verdicts;
-      verdicts.fill(0, 0, nT);
+      verdicts.length = nT;
+      verdicts.fill(undefined);
       this.verdictRows = nT;
       for (let i = 0; i < nT; i++) {
         if (!this.hasPlots(i) || !urgent.first(tracks[i]!)) continue;
         this.updateRow(i, batch, sensorsOf, out);
         const tr = tracks[i]!;
         const v = this.judge(tr, until);
-        verdicts[i] = v === undefined ? V_LIVES : VERDICT_CODE[v];
+        verdicts[i] = v ?? 'lives';
         if (v !== undefined) tr.alive = false;
       }
       urgent.ready();
-      for (let i = 0; i < nT; i++) if (verdicts[i] === 0) this.updateRow(i, batch, sensorsOf, out);
+      for (let i = 0; i < nT; i++) if (verdicts[i] === undefined) this.updateRow(i, batch, sensorsOf, out);
       urgent.updated();
     } else {
       for (let i = 0; i < nT; i++) this.updateRow(i, batch, sensorsOf, out);
@@ -1228,8 +1224,8 @@ export class Tracker {
     for (let i = 0; i < tracks.length; i++) {
       const tr = tracks[i]!;
       // (judged already: an urgent track of this batch, see associate)
-      const v = i < early ? this.verdicts[i]! : 0;
-      const dead = v !== 0 ? VERDICT_OF[v] : this.judge(tr, until);
+      const v = i < early ? this.verdicts[i] : undefined;
+      const dead = v === undefined ? this.judge(tr, until) : v === 'lives' ? undefined : v;
       if (dead) {
         tr.alive = false;
         gone++;
