@@ -34,6 +34,11 @@
  * A picture: the largest case's alert latencies as histograms, one per radar set, p99 and the 10 ms target
  * marked, written to out/bench/service-latency.svg (or BENCH_SERVICE_SVG).
  *
+ * Scheduling: the service runs as `tocsin serve --realtime` (its event-loop thread under SCHED_FIFO at priority
+ * 10, src/service/realtime.ts) — how it is meant to be deployed where warnings must not wait for other threads.
+ * BENCH_SERVICE_REALTIME=0 runs it at normal priority, =N at priority N. Where the privilege is missing the
+ * service runs at normal priority and the bench prints why.
+ *
  * Environment (to look at one case, e.g. under a profiler): BENCH_SERVICE_CASES=1000 (comma-separated threat
  * counts) runs only those latency cases; BENCH_SERVICE_THROUGHPUT=0 skips part 2.
  *
@@ -122,6 +127,12 @@ interface Session {
 
 const logger = pino({ level: 'warn' }, pino.destination(2));
 
+/** The service's SCHED_FIFO priority (ServeConfig.realtime); undefined: normal scheduling. */
+const REALTIME = ((): number | undefined => {
+  const v = Number(process.env['BENCH_SERVICE_REALTIME'] ?? 10);
+  return v > 0 ? v : undefined;
+})();
+
 async function startService(site: Site, clock: 'wall' | 'follow', sinkPort: number): Promise<Session> {
   const dir = mkdtempSync(join(tmpdir(), 'tocsin-bench-service-'));
   const svc = new Service({
@@ -134,6 +145,7 @@ async function startService(site: Site, clock: 'wall' | 'follow', sinkPort: numb
     capSender: 'bench@localhost',
     clock,
     logger,
+    ...(REALTIME !== undefined ? { realtime: REALTIME } : {}),
   });
   await svc.start();
   // (a private field, read only to print what the kernel granted)
@@ -504,7 +516,8 @@ export async function bench(): Promise<void> {
           `datagrams sent ${r.play.datagrams}, counted ${m.datagrams}; rejected: ${rej}; window ${r.windowSeconds.toFixed(1)} s; ` +
           `radar delay ${ms(r.delay * 1000)} ms; confirmedTotal ${m.tracks.confirmedTotal}; WS dropped ${m.websocket.dropped}; ` +
           `out of sequence: reprocessed ${m.outOfSequence.reordered}, too late ${m.outOfSequence.tooLate}; ` +
-          `max e2e track ${ms(r.play.e2eTrack.max)} ms; GET /api/metrics ${ms(r.scrape.json)} ms, /metrics ${ms(r.scrape.prometheus)} ms` +
+          `max e2e track ${ms(r.play.e2eTrack.max)} ms; GET /api/metrics ${ms(r.scrape.json)} ms, /metrics ${ms(r.scrape.prometheus)} ms; ` +
+          `event loop ${m.scheduling.policy === 'fifo' ? `SCHED_FIFO ${m.scheduling.priority}` : `normal${m.scheduling.error ? ` (real-time refused: ${m.scheduling.error})` : ''}`}` +
           (u.track + u.alert + u.cat062 ? `; unmatched track ${u.track}, alert ${u.alert}, CAT062 ${u.cat062}` : ''),
       );
     }

@@ -39,7 +39,12 @@ export interface ServeOptions {
   incidentGap: string;
   wind?: string;
   temperatureOffset?: string;
+  /** true (the flag alone: priority 10) or the priority given */
+  realtime?: boolean | string;
 }
+
+/** `--realtime` alone: above every normal thread, below the kernel's threaded interrupt handlers (50). */
+export const DEFAULT_RT_PRIORITY = 10;
 
 /** The display's build, next to the package (dist/src/cli → web/dist, or src/cli → web/dist). */
 function defaultWebRoot(): string {
@@ -113,6 +118,13 @@ export function serveConfig(opts: ServeOptions): { cfg: ServeConfig; tokenGenera
   if (opts.allowSource?.length) cfg.allowSources = opts.allowSource;
   if (opts.tileUrl) cfg.tileUrl = opts.tileUrl;
   if (scenario) cfg.replay = { scenario, speed, loop: opts.loop === true, pause };
+  if (opts.realtime !== undefined && opts.realtime !== false) {
+    const prio = opts.realtime === true ? DEFAULT_RT_PRIORITY : Number(opts.realtime);
+    if (!(Number.isInteger(prio) && prio >= 1 && prio <= 99)) {
+      throw new InputError(`--realtime takes a SCHED_FIFO priority, an integer in 1..99, got ${String(opts.realtime)}`, undefined, undefined, '--realtime');
+    }
+    cfg.realtime = prio;
+  }
   return { cfg, tokenGenerated };
 }
 
@@ -196,6 +208,7 @@ export function register(program: Command): void {
     .option('--incident-gap <s>', 'seconds without activity that close an incident (its report is then final)', '120')
     .option('--wind <speed@from>', 'met: surface wind for the filter, m/s @ degrees it blows from (e.g. 3@315); a replay uses its scenario\'s')
     .option('--temperature-offset <K>', 'met: temperature offset from ISA, kelvin')
+    .option('--realtime [priority]', `run the event-loop thread (datagram in → warning out) under SCHED_FIFO at this priority, 1–99 (default ${DEFAULT_RT_PRIORITY}); needs CAP_SYS_NICE or an rtprio limit, else it runs on at normal priority with a warning`)
     .option('--log-level <level>', 'pino log level', 'info')
     .action(async (opts: ServeOptions) => {
       await serveCommand(opts);

@@ -32,6 +32,8 @@ export interface MetricsSnapshot {
   journal: { batches: number; plots: number; bytes: number };
   restored: { batches: number; plots: number; unsent: number };
   latencyMs: { alert: { p50: number; p99: number; n: number }; track: { p50: number; p99: number; n: number } };
+  /** the event-loop thread's scheduling (`serve --realtime`): 'fifo' at its priority, or 'normal' (and why, if asked for real-time) */
+  scheduling: { policy: 'fifo' | 'normal'; priority: number; error?: string };
 }
 
 /** Latency buckets, ms. */
@@ -86,6 +88,7 @@ export class ServiceMetrics {
     gauge('tocsin_engagements_total', 'engagement events', [], (g, s) => g.set(s.engagements));
     gauge('tocsin_incidents_total', 'incidents', [], (g, s) => g.set(s.incidents));
     gauge('tocsin_engine_errors_total', 'batches the engine failed on (logged; the service goes on)', [], (g, s) => g.set(s.engineErrors));
+    gauge('tocsin_realtime_priority', "the event-loop thread's SCHED_FIFO priority (0: normal scheduling)", [], (g, s) => g.set(s.scheduling.priority));
     gauge('tocsin_websocket_clients', 'WebSocket clients connected', [], (g, s) => g.set(s.websocket.clients));
     this.alertLatency = new Histogram({
       name: 'tocsin_alert_latency_ms',

@@ -35,6 +35,7 @@ import { CotTcpSender, CotUdpSender } from './cot-sender.js';
 import { buildHttp, type ServiceApi } from './http.js';
 import { PlotIngest } from './ingest.js';
 import { LiveState } from './live-state.js';
+import { raiseToRealtime, type RealtimeState } from './realtime.js';
 import { ServiceMetrics, type MetricsSnapshot } from './metrics.js';
 import { Pipeline } from './pipeline.js';
 import { CapFiles, Cat062Out, WsHub, type HostPort } from './publish.js';
@@ -79,6 +80,11 @@ export interface ServeConfig {
    * until all radars' data covers its time
    */
   release?: 'ordered' | 'per-sensor';
+  /**
+   * run the event-loop thread — everything a warning waits for — under SCHED_FIFO at this priority (1–99;
+   * src/service/realtime.ts); absent: normal scheduling
+   */
+  realtime?: number;
 }
 
 /** When (wall ms, performance.now) the oldest datagram of a batch arrived: latency is measured from it. */
@@ -121,6 +127,9 @@ export class Service {
   private alertMessages = 0;
   private readonly acks = new Map<string, { by: string; t: number }>();
   private stopped = false;
+  /** the event-loop thread's scheduling (ServeConfig.realtime) and how to undo it at stop */
+  private scheduling: RealtimeState = { policy: 'normal', priority: 0 };
+  private restoreScheduling: (() => void) | undefined;
   /** `until` of the last batch run (journaled) */
   private lastUntil = -Infinity;
   /** addresses actually bound (port 0 → the one the OS gave) */
@@ -175,6 +184,13 @@ export class Service {
   /** Restores from the journal, binds the sockets and starts the clock. */
   async start(): Promise<void> {
     const log = this.cfg.logger;
+    if (this.cfg.realtime !== undefined) {
+      const rt = raiseToRealtime(this.cfg.realtime);
+      this.scheduling = rt.state;
+      this.restoreScheduling = rt.restore;
+      if (rt.state.policy === 'fifo') log.info({ policy: 'SCHED_FIFO', priority: rt.state.priority }, 'event-loop thread real-time');
+      else log.warn({ priority: this.cfg.realtime, reason: rt.state.error }, 'real-time scheduling refused: running at normal priority');
+    }
     // outputs first: what the restore finds unsent goes out through them
     if (this.cfg.capDir) this.capFiles = new CapFiles(this.cfg.capDir, this.cfg.site, this.cfg.capSender);
     if (this.cfg.asterixOut) this.cat062 = new Cat062Out(this.cfg.asterixOut, this.cfg.system ?? { sac: 25, sic: 100, serviceId: 1 });
@@ -486,6 +502,7 @@ export class Service {
       journal: { batches: js.batches, plots: js.plots, bytes: js.bytes },
       restored: { batches: this.pipeline.restored.batches, plots: this.pipeline.restored.plots, unsent: this.pipeline.restored.unsent },
       latencyMs: this.metrics.latency(),
+      scheduling: this.scheduling,
     };
   }
 
@@ -633,6 +650,11 @@ export class Service {
     // the alerts' CAP files still being written, and their published marks
     await Promise.allSettled([...this.publishing]);
     this.journal.close();
+    try {
+      this.restoreScheduling?.();
+    } catch (e) {
+      this.cfg.logger.warn({ err: (e as Error).message }, 'could not give the event-loop thread its scheduling back');
+    }
   }
 }
 

@@ -34,6 +34,12 @@ describe('tocsin serve options', () => {
     expect(cfg.met!.temperatureOffsetK).toBe(-5);
   });
 
+  it('--realtime: off unless asked; the flag alone is SCHED_FIFO priority 10, a value its own priority', () => {
+    expect(serveConfig(base).cfg.realtime).toBeUndefined();
+    expect(serveConfig({ ...base, realtime: true }).cfg.realtime).toBe(10);
+    expect(serveConfig({ ...base, realtime: '40' }).cfg.realtime).toBe(40);
+  });
+
   it("a replay uses its scenario's site and environment", () => {
     const { cfg } = serveConfig({ ...base, site: undefined, replay: 'scenarios/2021-12-19-green-zone-rockets.yaml' } as ServeOptions);
     expect(cfg.site.name).toBe('Baghdad International Zone');
@@ -49,6 +55,9 @@ describe('tocsin serve options', () => {
     [{ http: '127.0.0.1' }, '--http'],
     [{ incidentGap: '-1' }, '--incident-gap'],
     [{ site: undefined }, '--site'],
+    [{ realtime: '0' }, '--realtime'],
+    [{ realtime: '100' }, '--realtime'],
+    [{ realtime: 'high' }, '--realtime'],
   ])('refuses %j naming %s', (over, field) => {
     let err: unknown;
     try {

@@ -14,6 +14,7 @@ import { LATLON_LSB_DEG } from '../../src/io/asterix/cat062.js';
 import { timeOfDay } from '../../src/io/asterix/time.js';
 import { writePcap } from '../../src/io/pcap.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { SCHED_FIFO, threadPolicy } from '../../src/service/realtime.js';
 import { Replayer, replaySchedule } from '../../src/service/replayer.js';
 import { SKIP_TSHARK, tsharkFields, tsharkMalformed, tempFile } from '../io/tshark.js';
 import { CAP_XSD, COT_XSD, xmllint } from '../helpers/xmllint.js';
@@ -43,6 +44,7 @@ describe('tocsin serve, end to end over loopback UDP', () => {
     served = await startServe([
       ...['--site', 'scenarios/sites/green-zone.yaml', '--db', join(dir, 'j.db'), '--cap-dir', join(dir, 'alerts')],
       ...['--asterix-out', `127.0.0.1:${sink.port}`, '--cot-out', `127.0.0.1:${cot.port}`, '--clock', 'follow'],
+      '--realtime',
     ]);
     const st = await stream(served.http);
     messages = st.messages as Msg[];
@@ -154,6 +156,14 @@ describe('tocsin serve, end to end over loopback UDP', () => {
     const prom = await (await fetch(`${served.http}/metrics`)).text();
     expect(prom).toMatch(/^tocsin_plots_accepted_total \d+/m);
     expect(prom).toMatch(/^tocsin_alert_latency_ms_count \d+/m);
+    // --realtime: what the service says of its event-loop thread (the process's main thread) is what /proc says
+    const sched = m['scheduling'] as { policy: string; priority: number; error?: string };
+    if (process.platform === 'linux') {
+      const p = threadPolicy(served.proc.pid!);
+      if (sched.policy === 'fifo') expect(p).toEqual({ policy: SCHED_FIFO, priority: 10 });
+      else expect([p.policy, sched.priority, sched.error!.length > 0]).toEqual([0, 0, true]);
+      expect(prom).toMatch(new RegExp(`^tocsin_realtime_priority ${sched.priority}$`, 'm'));
+    }
   });
 
   it('refuses state changes without the token', async () => {
