@@ -23,6 +23,11 @@ export interface HostPort {
   port: number;
 }
 
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /** A client further behind than this (bytes queued) is dropped rather than allowed to grow the heap. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
@@ -53,6 +58,30 @@ export class WsHub {
       }
       ws.send(json);
       this.sent++;
+    }
+  }
+
+  /**
+   * Runs `send` — a batch's broadcasts — with every client's socket corked, so that the batch leaves in one
+   * write per client (a writev of all its frames) rather than a system call per message: at 1,000 tracks a
+   * batch is 100–300 messages, ≈ 15 µs of the event loop's time each when written one by one (the service's
+   * CPU profile: the largest single item after idle). Only for what may wait for the end of the batch — never
+   * an alert, which leaves on its own the moment it is decided. `ws` has no public cork; its socket (`_socket`,
+   * the same one its own sender corks for a frame's header and payload — corks nest) is used where present.
+   */
+  batch(send: () => void): void {
+    const corked: Corkable[] = [];
+    for (const ws of this.clients) {
+      const sock = (ws as unknown as { _socket?: Partial<Corkable> })._socket;
+      if (ws.readyState === 1 && typeof sock?.cork === 'function' && typeof sock.uncork === 'function') {
+        sock.cork();
+        corked.push(sock as Corkable);
+      }
+    }
+    try {
+      send();
+    } finally {
+      for (const sock of corked) sock.uncork();
     }
   }
 

@@ -398,11 +398,16 @@ export class Service {
     if (updatesSent) this.cat062?.send(tracks);
     else this.sendCat062(tracks, arrival);
     const ws = this.hub.size > 0;
-    for (const ev of events) {
-      if (ev.type === 'alert') continue;
-      if (!restoring) this.live.add(ev);
-      if (ws) this.hub.broadcast(formatEvent(ev));
-    }
+    const stream = (): void => {
+      for (const ev of events) {
+        if (ev.type === 'alert') continue;
+        if (!restoring) this.live.add(ev);
+        if (ws) this.hub.broadcast(formatEvent(ev));
+      }
+    };
+    // (the batch's messages in one write per client: WsHub.batch)
+    if (ws) this.hub.batch(stream);
+    else stream();
     if (this.cotUdp || this.cotTcp) for (const ev of events) this.cotOf(ev);
   }
 
