@@ -129,7 +129,9 @@ const logger = pino({ level: 'warn' }, pino.destination(2));
 
 /** The service's SCHED_FIFO priority (ServeConfig.realtime); undefined: normal scheduling. */
 const REALTIME = ((): number | undefined => {
-  const v = Number(process.env['BENCH_SERVICE_REALTIME'] ?? 10);
+  const raw = process.env['BENCH_SERVICE_REALTIME'] ?? '10';
+  const v = Number(raw);
+  if (!(Number.isInteger(v) && v >= 0 && v <= 99)) throw new Error(`BENCH_SERVICE_REALTIME must be 0 (normal priority) or a SCHED_FIFO priority 1..99, got ${raw}`);
   return v > 0 ? v : undefined;
 })();
 

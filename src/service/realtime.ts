@@ -36,7 +36,6 @@ export interface RealtimeState {
 
 export const SCHED_OTHER = 0;
 export const SCHED_FIFO = 1;
-
 /** How chrt is run (a parameter so tests can stand in for a machine without the privilege). */
 export type Runner = (file: string, args: readonly string[]) => void;
 

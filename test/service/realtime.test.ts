@@ -23,21 +23,21 @@ function mayRaise(): boolean {
   return rt === 'unlimited' || Number(rt) >= 10;
 }
 
-/** The policy a thread created now gets: a worker reads its own /proc entry. */
+/** The policy a thread created now gets: a worker says its thread id, and /proc is read while it lives. */
 async function newThreadPolicy(): Promise<{ policy: number; priority: number }> {
   const code = `
-    const { readFileSync, readlinkSync } = require('node:fs');
+    const { readlinkSync } = require('node:fs');
     const { parentPort } = require('node:worker_threads');
     const link = readlinkSync('/proc/thread-self');
-    const stat = readFileSync('/proc/' + link.slice(link.lastIndexOf('/') + 1) + '/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    parentPort.postMessage({ priority: Number(f[37]), policy: Number(f[38]) });`;
+    parentPort.postMessage(Number(link.slice(link.lastIndexOf('/') + 1)));
+    setInterval(() => {}, 1000);`;
   const w = new Worker(code, { eval: true });
   try {
-    return await new Promise((res, rej) => {
+    const tid = await new Promise<number>((res, rej) => {
       w.once('message', res);
       w.once('error', rej);
     });
+    return threadPolicy(tid);
   } finally {
     await w.terminate();
   }
