@@ -335,7 +335,11 @@ function latencyPicture(rows: readonly LatencyRow[]): string | undefined {
 /** The runs of each radar set pooled: their window samples together, the confirmed count of the first run. */
 function pooled(rows: readonly LatencyRow[]): (LatencyRow & { runs: number; alertP99s: number[]; trackP99s: number[] })[] {
   const sets = new Map<string, LatencyRow[]>();
-  for (const r of rows) sets.set(r.radars, [...(sets.get(r.radars) ?? []), r]);
+  for (const r of rows) {
+    const runs = sets.get(r.radars);
+    if (runs) runs.push(r);
+    else sets.set(r.radars, [r]);
+  }
   return [...sets.values()].map((runs) => {
     const alertSamples = runs.flatMap((r) => r.alertSamples);
     const trackSamples = runs.flatMap((r) => r.trackSamples);
