@@ -61,6 +61,7 @@ import { generateSalvo, DEFAULT_SALVO } from '../src/scenario/generate-salvo.js'
 import { parseScenario } from '../src/scenario/load.js';
 import type { Site } from '../src/scenario/types.js';
 import { quantiles, type MetricsSnapshot } from '../src/service/metrics.js';
+import { isRtPriority } from '../src/service/realtime.js';
 import { replaySchedule } from '../src/service/replayer.js';
 import { Service } from '../src/service/service.js';
 import { BENCH_SECTORS, CLIENT_ROLE, procUdp, type PlayResult, type Quantiles, type Request, type ScheduleInfo, type Sent } from './service-client.js';
@@ -142,7 +143,7 @@ const REPEAT = ((): number => {
 const REALTIME = ((): number | undefined => {
   const raw = process.env['BENCH_SERVICE_REALTIME'] ?? '10';
   const v = Number(raw);
-  if (!(Number.isInteger(v) && v >= 0 && v <= 99)) throw new Error(`BENCH_SERVICE_REALTIME must be 0 (normal priority) or a SCHED_FIFO priority 1..99, got ${raw}`);
+  if (!(v === 0 || isRtPriority(v))) throw new Error(`BENCH_SERVICE_REALTIME must be 0 (normal priority) or a SCHED_FIFO priority 1..99, got ${raw}`);
   return v > 0 ? v : undefined;
 })();
 

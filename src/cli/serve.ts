@@ -12,6 +12,7 @@ import { InputError } from '../core/errors.js';
 import { loadScenario, loadSite } from '../scenario/load.js';
 import { windVector } from '../scenario/scenario-build.js';
 import type { Met } from '../engine/engine.js';
+import { isRtPriority } from '../service/realtime.js';
 import { Service, sessionToken, type ServeConfig } from '../service/service.js';
 import { parseHostPort } from './replay.js';
 
@@ -120,7 +121,7 @@ export function serveConfig(opts: ServeOptions): { cfg: ServeConfig; tokenGenera
   if (scenario) cfg.replay = { scenario, speed, loop: opts.loop === true, pause };
   if (opts.realtime !== undefined && opts.realtime !== false) {
     const prio = opts.realtime === true ? DEFAULT_RT_PRIORITY : Number(opts.realtime);
-    if (!(Number.isInteger(prio) && prio >= 1 && prio <= 99)) {
+    if (!isRtPriority(prio)) {
       throw new InputError(`--realtime takes a SCHED_FIFO priority, an integer in 1..99, got ${String(opts.realtime)}`, undefined, undefined, '--realtime');
     }
     cfg.realtime = prio;

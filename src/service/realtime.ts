@@ -34,6 +34,11 @@ export interface RealtimeState {
   error?: string;
 }
 
+/** A SCHED_FIFO priority Linux takes: an integer in 1..99. */
+export function isRtPriority(p: number): boolean {
+  return Number.isInteger(p) && p >= 1 && p <= 99;
+}
+
 export const SCHED_OTHER = 0;
 export const SCHED_FIFO = 1;
 /** How chrt is run (a parameter so tests can stand in for a machine without the privilege). */
@@ -73,7 +78,7 @@ const errorText = (e: unknown): string => {
  * `restore()` gives the thread the normal policy back (a service stopping inside a longer-lived process).
  */
 export function raiseToRealtime(priority: number, run: Runner = runChrt): { state: RealtimeState; restore: () => void } {
-  if (!(Number.isInteger(priority) && priority >= 1 && priority <= 99)) {
+  if (!isRtPriority(priority)) {
     throw new RangeError(`real-time priority must be an integer in 1..99, got ${priority}`);
   }
   const normal = (error: string): { state: RealtimeState; restore: () => void } => ({ state: { policy: 'normal', priority: 0, error }, restore: () => {} });
